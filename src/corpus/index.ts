@@ -1,0 +1,5 @@
+export { readCorpus, resolveCorpusPath, stripGcideMarkup, CORPUS_FORMATS } from './documents.ts';
+export type { Doc, LocatedDoc, CorpusFormat, CorpusOptions } from './documents.ts';
+export { readQueries, readQrels, collectionPaths } from './judgments.ts';
+export type { Query, Qrels, CollectionPaths } from './judgments.ts';
+export { readLines, requireFile } from './lines.ts';

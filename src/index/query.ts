@@ -1,0 +1,41 @@
+import type { Analyzer } from '../analysis/index.ts';
+import { errors } from '../core/index.ts';
+
+/** One term of a query, as the index sees it. Added (expansion) terms may weigh less than 1. */
+export interface WeightedTerm {
+  term: string;
+  weight: number;
+}
+
+export type MatchMode = 'or' | 'and';
+export const MATCH_MODES: readonly MatchMode[] = ['or', 'and'];
+
+/** What a shard is asked to evaluate. `terms` are distinct; their order fixes the order scores are summed in. */
+export interface SearchRequest {
+  terms: WeightedTerm[];
+  k: number;
+  mode: MatchMode;
+}
+
+/**
+ * Analyzes a typed query into distinct weighted terms, in first-occurrence order; a repeated word adds
+ * its weight (BM25's query term frequency).
+ */
+export function analyzeQuery(analyzer: Analyzer, text: string, weight = 1): WeightedTerm[] {
+  return mergeTerms(analyzer.terms(text).map((term) => ({ term, weight })));
+}
+
+/** Merges repeated terms by summing weights; keeps first-occurrence order. */
+export function mergeTerms(terms: readonly WeightedTerm[]): WeightedTerm[] {
+  const at = new Map<string, number>();
+  const out: WeightedTerm[] = [];
+  for (const t of terms) {
+    if (!(Number.isFinite(t.weight) && t.weight > 0)) throw errors.option(`weight of "${t.term}"`, 'a positive number', t.weight);
+    const i = at.get(t.term);
+    if (i === undefined) {
+      at.set(t.term, out.length);
+      out.push({ term: t.term, weight: t.weight });
+    } else out[i].weight += t.weight;
+  }
+  return out;
+}

@@ -1,0 +1,415 @@
+import { invariant } from '../core/index.ts';
+import { Bm25Scorer, DEFAULT_BM25, idf, type Bm25Params, type CollectionStats } from './bm25.ts';
+import { END_DOC, PostingCursor } from './postings.ts';
+import type { SearchRequest } from './query.ts';
+import { Segment, SegmentBuilder } from './segment.ts';
+import type { StorageSpec } from './storage.ts';
+import { TopK, type Hit } from './topk.ts';
+
+/** A document ready for indexing: its id and its index terms in text order. */
+export interface AnalyzedDoc {
+  id: string;
+  terms: string[];
+}
+
+/** Statistics one shard contributes to the collection-wide ones, for the terms of some queries. */
+export interface ShardStats extends CollectionStats {
+  /** Live-document frequency of each asked term, in the order asked. */
+  df: number[];
+}
+
+/** The collection-wide statistics a shard scores with: summed over all shards by the caller. */
+export interface GlobalStats extends CollectionStats {
+  /** Document frequency of each request term, aligned with `SearchRequest.terms`. */
+  df: number[];
+}
+
+/**
+ * The work one shard did for one query: what the simulator turns into time. Per term: the postings in
+ * its lists on this shard and their encoded bytes (what a disk read moves); in all: the postings decoded
+ * (whole blocks) and scored. Identical whatever the storage mode.
+ */
+export interface Receipt {
+  terms: number;
+  postings: number;
+  bytes: number;
+  decoded: number;
+  scored: number;
+  termPostings: number[];
+  termBytes: number[];
+}
+
+export interface ShardResult {
+  hits: Hit[];
+  receipt: Receipt;
+}
+
+export interface ShardIndexOptions {
+  storage: StorageSpec;
+  bm25: Bm25Params;
+  /** Segments kept before the smallest are merged. Default 8. */
+  maxSegments: number;
+}
+
+const LOC_SCALE = 2 ** 26; // documents per segment < 64 M; serials < 2^27
+
+/**
+ * One shard's live index: immutable segments plus tombstones. An update batch becomes a new small
+ * segment (the delta) and tombstones in older ones; when segments pile up, the smallest are merged and
+ * deleted documents dropped. A query always sees exactly the live documents.
+ */
+export class ShardIndex {
+  readonly options: ShardIndexOptions;
+  private segments: Segment[] = [];
+  private readonly loc = new Map<string, number>();
+  private readonly bySerial = new Map<number, Segment>();
+  /** Bumped by every change; receipts cached under an older version are stale. */
+  version = 0;
+
+  constructor(options: Partial<ShardIndexOptions> = {}) {
+    this.options = { storage: { kind: 'memory' }, bm25: DEFAULT_BM25, maxSegments: 8, ...options };
+  }
+
+  get docCount(): number {
+    return this.loc.size;
+  }
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+  get postingBytes(): number {
+    let s = 0;
+    for (const g of this.segments) s += g.postingBytes;
+    return s;
+  }
+  /** Whether a live document has this id. */
+  has(id: string): boolean {
+    return this.loc.has(id);
+  }
+
+  /** Adds a built segment (all its documents must be new). */
+  private attach(seg: Segment): void {
+    this.segments.push(seg);
+    this.bySerial.set(seg.serial, seg);
+    for (let i = 0; i < seg.docCount; i++) {
+      invariant(!this.loc.has(seg.docIds[i]), `document ${seg.docIds[i]} attached twice`);
+      this.loc.set(seg.docIds[i], seg.serial * LOC_SCALE + i);
+    }
+  }
+
+  /**
+   * Starts a bulk load: documents added to the returned builder become one segment on `finish()`. The
+   * caller guarantees the ids are new (a corpus loader rejects duplicates with their file and line).
+   */
+  bulk(): { add(id: string, terms: readonly string[]): void; finish(): void } {
+    const b = new SegmentBuilder();
+    return {
+      add: (id, terms) => b.add(id, terms),
+      finish: () => {
+        if (b.docCount === 0) return;
+        this.attach(b.finish(this.options.storage));
+        this.version++;
+        this.maybeMerge();
+      },
+    };
+  }
+
+  /** Adds or replaces documents; within a batch the last version of an id wins. */
+  upsert(docs: readonly AnalyzedDoc[]): void {
+    if (docs.length === 0) return;
+    const last = new Map<string, number>();
+    docs.forEach((d, i) => last.set(d.id, i));
+    const b = new SegmentBuilder();
+    docs.forEach((d, i) => {
+      if (last.get(d.id) !== i) return;
+      this.remove(d.id);
+      b.add(d.id, d.terms);
+    });
+    this.attach(b.finish(this.options.storage));
+    this.version++;
+    this.maybeMerge();
+  }
+
+  /** Deletes documents by id; returns the ids that were not there. */
+  delete(ids: readonly string[]): string[] {
+    const unknown: string[] = [];
+    for (const id of ids) if (!this.remove(id)) unknown.push(id);
+    if (unknown.length < ids.length) {
+      this.version++;
+      this.maybeMerge();
+    }
+    return unknown;
+  }
+
+  private remove(id: string): boolean {
+    const l = this.loc.get(id);
+    if (l === undefined) return false;
+    const seg = this.bySerial.get(Math.floor(l / LOC_SCALE));
+    invariant(seg, `segment of ${id}`);
+    seg.delete(l % LOC_SCALE);
+    this.loc.delete(id);
+    return true;
+  }
+
+  /**
+   * Tiered merging in its simplest form: drop empty segments; when more than maxSegments remain, merge
+   * the smaller half (by live documents) into one, leaving deleted documents behind.
+   */
+  private maybeMerge(): void {
+    for (const s of this.segments.filter((g) => g.liveCount === 0)) this.dropSegment(s);
+    if (this.segments.length <= this.options.maxSegments) return;
+    const bySize = [...this.segments].sort((a, b) => a.liveCount - b.liveCount || a.serial - b.serial);
+    const victims = bySize.slice(0, Math.ceil(bySize.length / 2));
+    const b = new SegmentBuilder();
+    for (const seg of victims) {
+      for (let d = 0; d < seg.docCount; d++) {
+        if (seg.deleted[d]) continue;
+        const pairs: [string, number][] = [];
+        seg.forEachTermOf(d, (o, tf) => pairs.push([seg.terms[o], tf]));
+        b.addCounts(seg.docIds[d], pairs, seg.docLens[d]);
+      }
+    }
+    for (const s of victims) {
+      for (let d = 0; d < s.docCount; d++) if (!s.deleted[d]) this.loc.delete(s.docIds[d]);
+      this.dropSegment(s);
+    }
+    this.attach(b.finish(this.options.storage));
+  }
+
+  private dropSegment(s: Segment): void {
+    this.segments = this.segments.filter((g) => g !== s);
+    this.bySerial.delete(s.serial);
+    s.close();
+  }
+
+  /** This shard's part of the collection statistics, for the given terms. */
+  stats(terms: readonly string[]): ShardStats {
+    let docCount = 0;
+    let totalLength = 0;
+    for (const s of this.segments) {
+      docCount += s.liveCount;
+      totalLength += s.liveLenSum;
+    }
+    const df = terms.map((t) => {
+      let n = 0;
+      for (const s of this.segments) n += s.liveDf(t);
+      return n;
+    });
+    return { docCount, totalLength, df };
+  }
+
+  /** Evaluates one query with collection-wide statistics: this shard's top k and its receipt. */
+  search(req: SearchRequest, global: GlobalStats): ShardResult {
+    const nq = req.terms.length;
+    invariant(global.df.length === nq, 'one df per request term');
+    const receipt: Receipt = {
+      terms: nq,
+      postings: 0,
+      bytes: 0,
+      decoded: 0,
+      scored: 0,
+      termPostings: new Array<number>(nq).fill(0),
+      termBytes: new Array<number>(nq).fill(0),
+    };
+    const heap = new TopK(req.k);
+    const scorer = new Bm25Scorer(this.options.bm25, global);
+    const w = req.terms.map((t, i) => (global.df[i] > 0 ? t.weight * idf(global.docCount, global.df[i]) : 0));
+    for (const seg of this.segments) {
+      if (req.mode === 'and') searchAnd(seg, req, w, scorer, heap, receipt);
+      else searchOr(seg, req, w, scorer, heap, receipt);
+    }
+    return { hits: heap.sorted(), receipt };
+  }
+
+  close(): void {
+    for (const s of this.segments) s.close();
+    this.segments = [];
+    this.bySerial.clear();
+    this.loc.clear();
+  }
+}
+
+interface OpenList {
+  /** Index of the term in the request. */
+  q: number;
+  cur: PostingCursor;
+  weight: number;
+  upper: number;
+}
+
+/** Opens the cursors of the request's terms present in a segment and books their sizes in the receipt. */
+function openLists(seg: Segment, req: SearchRequest, w: number[], receipt: Receipt): OpenList[] {
+  const lists: OpenList[] = [];
+  req.terms.forEach((t, q) => {
+    const o = seg.termOrdinal.get(t.term);
+    if (o === undefined) return;
+    const bytes = seg.postBytes[o];
+    receipt.termPostings[q] += seg.df[o];
+    receipt.termBytes[q] += bytes;
+    receipt.postings += seg.df[o];
+    receipt.bytes += bytes;
+    if (w[q] <= 0) return;
+    const cur = new PostingCursor(seg.store.read(seg.postOffset[o], bytes), 0, seg.df[o]);
+    lists.push({ q, cur, weight: w[q], upper: 0 });
+  });
+  return lists;
+}
+
+/** Exact score of a candidate: contributions summed in request-term order. */
+function sumInOrder(contrib: Float64Array, matched: Uint8Array): number {
+  let s = 0;
+  for (let i = 0; i < contrib.length; i++) if (matched[i]) s += contrib[i];
+  return s;
+}
+
+/**
+ * Pruning margin: bounds and partial sums are rounded differently from the exact in-order sum, so a
+ * candidate is dropped only when its bound is below the threshold by more than this relative slack.
+ */
+const SLACK = 1e-9;
+
+/**
+ * Disjunctive top-k with MaxScore (Turtle & Flood, "Query evaluation: strategies and optimizations",
+ * IP&M 31(6), 1995): lists sorted by their score bound; those whose bounds together cannot reach the
+ * current k-th score are non-essential and only probed for candidates found in the essential ones.
+ * Rank-safe: it returns exactly the exhaustive top k.
+ */
+function searchOr(
+  seg: Segment,
+  req: SearchRequest,
+  w: number[],
+  scorer: Bm25Scorer,
+  heap: TopK,
+  receipt: Receipt,
+): void {
+  const lists = openLists(seg, req, w, receipt);
+  const n = lists.length;
+  if (n === 0 || req.k <= 0) return;
+  for (const l of lists) {
+    const o = seg.termOrdinal.get(req.terms[l.q].term)!;
+    let best = 0;
+    for (let f = seg.frontierStart[o]; f < seg.frontierStart[o + 1]; f++) {
+      const s = scorer.termScore(l.weight, seg.frontierTf[f], seg.frontierLen[f]);
+      if (s > best) best = s;
+    }
+    l.upper = best * (1 + SLACK);
+    l.cur.next();
+  }
+  lists.sort((a, b) => a.upper - b.upper || a.q - b.q);
+  const prefix = new Float64Array(n);
+  let acc = 0;
+  for (let j = 0; j < n; j++) prefix[j] = acc += lists[j].upper;
+  const contrib = new Float64Array(req.terms.length);
+  const matched = new Uint8Array(req.terms.length);
+  const deleted = seg.deleted;
+  const docIds = seg.docIds;
+  const lens = seg.docLens;
+
+  let theta = heap.threshold;
+  let cut = theta - Math.abs(theta) * SLACK;
+  let ess = 0;
+  while (ess < n && prefix[ess] < cut) ess++;
+  let scored = 0;
+
+  for (;;) {
+    if (ess >= n) break;
+    let cand = END_DOC;
+    for (let j = ess; j < n; j++) if (lists[j].cur.doc < cand) cand = lists[j].cur.doc;
+    if (cand === END_DOC) break;
+    if (deleted[cand]) {
+      for (let j = ess; j < n; j++) if (lists[j].cur.doc === cand) lists[j].cur.next();
+      continue;
+    }
+    const len = lens[cand];
+    let partial = 0;
+    for (let j = ess; j < n; j++) {
+      const l = lists[j];
+      if (l.cur.doc === cand) {
+        const s = scorer.termScore(l.weight, l.cur.tf, len);
+        contrib[l.q] = s;
+        matched[l.q] = 1;
+        partial += s;
+        scored++;
+        l.cur.next();
+      }
+    }
+    let pruned = false;
+    for (let j = ess - 1; j >= 0; j--) {
+      if (partial + prefix[j] < cut) {
+        pruned = true;
+        break;
+      }
+      const l = lists[j];
+      if (l.cur.advance(cand) === cand) {
+        const s = scorer.termScore(l.weight, l.cur.tf, len);
+        contrib[l.q] = s;
+        matched[l.q] = 1;
+        partial += s;
+        scored++;
+      }
+    }
+    if (!pruned) {
+      heap.offer(sumInOrder(contrib, matched), docIds[cand]);
+      if (heap.threshold !== theta) {
+        theta = heap.threshold;
+        cut = theta - Math.abs(theta) * SLACK;
+        while (ess < n && prefix[ess] < cut) ess++;
+      }
+    }
+    matched.fill(0);
+  }
+  for (const l of lists) receipt.decoded += l.cur.decoded;
+  receipt.scored += scored;
+}
+
+/** Conjunctive top-k: the shortest list leads, the others are advanced to its documents. */
+function searchAnd(seg: Segment, req: SearchRequest, w: number[], scorer: Bm25Scorer, heap: TopK, receipt: Receipt): void {
+  const lists = openLists(seg, req, w, receipt);
+  // Every term must match: a term absent from this segment, or from the whole collection (weight 0),
+  // leaves nothing to find here.
+  if (req.k <= 0 || lists.length < req.terms.length) return;
+  lists.sort((a, b) => a.cur.df - b.cur.df || a.q - b.q);
+  const contrib = new Float64Array(req.terms.length);
+  const matched = new Uint8Array(req.terms.length).fill(1);
+  const lead = lists[0].cur;
+  let d = lead.next();
+  let scored = 0;
+  while (d !== END_DOC) {
+    let ok = true;
+    for (let j = 1; j < lists.length; j++) {
+      const x = lists[j].cur.advance(d);
+      if (x !== d) {
+        ok = false;
+        d = lead.advance(x);
+        break;
+      }
+    }
+    if (!ok) continue;
+    if (!seg.deleted[d]) {
+      const len = seg.docLens[d];
+      for (const l of lists) contrib[l.q] = scorer.termScore(l.weight, l.cur.tf, len);
+      scored += lists.length;
+      heap.offer(sumInOrder(contrib, matched), seg.docIds[d]);
+    }
+    d = lead.next();
+  }
+  for (const l of lists) receipt.decoded += l.cur.decoded;
+  receipt.scored += scored;
+}
+
+/** Collection statistics summed over shards, aligned with the request's terms. */
+export function sumStats(parts: readonly ShardStats[]): GlobalStats {
+  invariant(parts.length > 0, 'at least one shard');
+  const df = parts[0].df.map(() => 0);
+  let docCount = 0;
+  let totalLength = 0;
+  for (const p of parts) {
+    docCount += p.docCount;
+    totalLength += p.totalLength;
+    p.df.forEach((v, i) => (df[i] += v));
+  }
+  return { docCount, totalLength, df };
+}
+
+export function emptyReceipt(nq: number): Receipt {
+  return { terms: nq, postings: 0, bytes: 0, decoded: 0, scored: 0, termPostings: new Array(nq).fill(0), termBytes: new Array(nq).fill(0) };
+}

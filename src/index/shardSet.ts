@@ -1,0 +1,200 @@
+import { Analyzer, type AnalyzerOptions } from '../analysis/index.ts';
+import { errors, shardOf } from '../core/index.ts';
+import { readCorpus, type CorpusOptions } from '../corpus/index.ts';
+import { DEFAULT_BM25, validateBm25, type Bm25Params } from './bm25.ts';
+import type { SearchRequest } from './query.ts';
+import { ShardIndex, sumStats, type GlobalStats, type Receipt, type ShardResult, type ShardStats } from './shardIndex.ts';
+import type { StorageSpec } from './storage.ts';
+import { mergeTopK, type Hit } from './topk.ts';
+
+/** How to build a set of shards from a corpus. Plain data: it crosses to worker threads. */
+export interface ShardSetSpec {
+  /** The corpus to load; without one the shards start empty and fill through `update`. */
+  corpus?: string;
+  corpusOptions?: CorpusOptions;
+  analyzer?: Partial<AnalyzerOptions>;
+  shards: number;
+  storage?: StorageSpec;
+  bm25?: Bm25Params;
+}
+
+/** A change to the collection. */
+export type UpdateOp = { op: 'upsert'; id: string; title?: string; text: string } | { op: 'delete'; id: string };
+
+export interface UpdateResult {
+  applied: number;
+  /** Deletes of ids that were not in the collection: counted and reported, never fatal. */
+  unknownDeletes: string[];
+}
+
+/** One query's answer across all shards: the merged top k and each shard's receipt (index = shard id). */
+export interface QueryResult {
+  hits: Hit[];
+  receipts: Receipt[];
+}
+
+export interface ShardInfo {
+  shard: number;
+  docs: number;
+  postingBytes: number;
+  segments: number;
+}
+
+/**
+ * The seam between the engine and whoever runs it: a set of shards that answers batches of queries with
+ * collection-wide statistics and merges their top k. Two implementations share one contract suite
+ * (tests/index/shardSet.contract.test.ts): `LocalShards` here, in this thread, and `WorkerShards` in
+ * src/shard, in piscina worker threads. Both give identical results and receipts.
+ */
+export interface ShardSet {
+  readonly shardCount: number;
+  info(): Promise<ShardInfo[]>;
+  search(requests: readonly SearchRequest[]): Promise<QueryResult[]>;
+  update(ops: readonly UpdateOp[]): Promise<UpdateResult>;
+  close(): Promise<void>;
+}
+
+export function validateSpec(spec: ShardSetSpec): void {
+  if (!Number.isInteger(spec.shards) || spec.shards < 1) throw errors.option('shards', 'a positive integer', spec.shards);
+  if (spec.bm25) validateBm25(spec.bm25);
+}
+
+/**
+ * Reads the corpus once and builds the shards in `owned` (all when omitted); documents of other shards
+ * are skipped after their id is read. A duplicate id is an error naming both lines.
+ */
+export async function loadShards(spec: ShardSetSpec, owned?: readonly number[]): Promise<Map<number, ShardIndex>> {
+  validateSpec(spec);
+  const analyzer = new Analyzer(spec.analyzer);
+  const mine = new Set(owned ?? Array.from({ length: spec.shards }, (_, i) => i));
+  const shards = new Map<number, ShardIndex>();
+  const bulks = new Map<number, ReturnType<ShardIndex['bulk']>>();
+  for (const s of mine) {
+    const idx = new ShardIndex({ storage: spec.storage ?? { kind: 'memory' }, bm25: spec.bm25 ?? DEFAULT_BM25 });
+    shards.set(s, idx);
+    bulks.set(s, idx.bulk());
+  }
+  const firstLine = new Map<string, number>();
+  if (spec.corpus === undefined) {
+    for (const b of bulks.values()) b.finish();
+    return shards;
+  }
+  for await (const { doc, file, line } of readCorpus(spec.corpus, spec.corpusOptions)) {
+    const s = shardOf(doc.id, spec.shards);
+    const bulk = bulks.get(s);
+    if (!bulk) continue;
+    const seen = firstLine.get(doc.id);
+    if (seen !== undefined) throw errors.input({ file, line, field: 'id' }, `a unique document id ("${doc.id}" is already at line ${seen})`);
+    firstLine.set(doc.id, line);
+    bulk.add(doc.id, analyzer.terms(doc.title ? `${doc.title}\n${doc.text}` : doc.text));
+  }
+  for (const b of bulks.values()) b.finish();
+  return shards;
+}
+
+/** Every distinct term of a batch, for one statistics round. */
+export function batchTerms(requests: readonly SearchRequest[]): string[] {
+  const set = new Set<string>();
+  for (const r of requests) for (const t of r.terms) set.add(t.term);
+  return [...set];
+}
+
+/** Per-request global statistics from per-shard statistics of the batch's terms. */
+export function globalStatsFor(requests: readonly SearchRequest[], terms: readonly string[], parts: readonly ShardStats[]): GlobalStats[] {
+  const sum = sumStats(parts);
+  const at = new Map(terms.map((t, i) => [t, i] as const));
+  return requests.map((r) => ({
+    docCount: sum.docCount,
+    totalLength: sum.totalLength,
+    df: r.terms.map((t) => sum.df[at.get(t.term)!]),
+  }));
+}
+
+/** Merges each request's per-shard results (outer index: shard) into one result per request. */
+export function mergeShardResults(requests: readonly SearchRequest[], perShard: readonly ShardResult[][]): QueryResult[] {
+  return requests.map((r, q) => ({
+    hits: mergeTopK(
+      perShard.map((s) => s[q].hits),
+      r.k,
+    ),
+    receipts: perShard.map((s) => s[q].receipt),
+  }));
+}
+
+/** Groups update operations by owning shard, keeping their order. */
+export function routeUpdates(ops: readonly UpdateOp[], shardCount: number): Map<number, UpdateOp[]> {
+  const by = new Map<number, UpdateOp[]>();
+  for (const op of ops) {
+    const s = shardOf(op.id, shardCount);
+    let l = by.get(s);
+    if (!l) by.set(s, (l = []));
+    l.push(op);
+  }
+  return by;
+}
+
+/** Applies one shard's operations in order: runs of upserts become one delta segment. */
+export function applyUpdates(index: ShardIndex, analyzer: Analyzer, ops: readonly UpdateOp[]): UpdateResult {
+  const unknownDeletes: string[] = [];
+  let pending: { id: string; terms: string[] }[] = [];
+  const flush = () => {
+    index.upsert(pending);
+    pending = [];
+  };
+  for (const op of ops) {
+    if (op.op === 'upsert') {
+      pending.push({ id: op.id, terms: analyzer.terms(op.title ? `${op.title}\n${op.text}` : op.text) });
+    } else {
+      // A pending upsert of the same id must land before its delete.
+      if (pending.some((p) => p.id === op.id)) flush();
+      unknownDeletes.push(...index.delete([op.id]));
+    }
+  }
+  flush();
+  return { applied: ops.length - unknownDeletes.length, unknownDeletes };
+}
+
+/** All shards in this thread: for tests, small runs and as the reference for `WorkerShards`. */
+export class LocalShards implements ShardSet {
+  private constructor(
+    readonly spec: ShardSetSpec,
+    private readonly shards: ShardIndex[],
+    private readonly analyzer: Analyzer,
+  ) {}
+
+  static async open(spec: ShardSetSpec): Promise<LocalShards> {
+    const m = await loadShards(spec);
+    const list = Array.from({ length: spec.shards }, (_, i) => m.get(i)!);
+    return new LocalShards(spec, list, new Analyzer(spec.analyzer));
+  }
+
+  get shardCount(): number {
+    return this.shards.length;
+  }
+
+  async info(): Promise<ShardInfo[]> {
+    return this.shards.map((s, shard) => ({ shard, docs: s.docCount, postingBytes: s.postingBytes, segments: s.segmentCount }));
+  }
+
+  async search(requests: readonly SearchRequest[]): Promise<QueryResult[]> {
+    if (requests.length === 0) return [];
+    const terms = batchTerms(requests);
+    const globals = globalStatsFor(requests, terms, this.shards.map((s) => s.stats(terms)));
+    const perShard = this.shards.map((s) => requests.map((r, q) => s.search(r, globals[q])));
+    return mergeShardResults(requests, perShard);
+  }
+
+  async update(ops: readonly UpdateOp[]): Promise<UpdateResult> {
+    const out: UpdateResult = { applied: 0, unknownDeletes: [] };
+    for (const [s, list] of routeUpdates(ops, this.shardCount)) {
+      const r = applyUpdates(this.shards[s], this.analyzer, list);
+      out.applied += r.applied;
+      out.unknownDeletes.push(...r.unknownDeletes);
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.shards) s.close();
+  }
+}

@@ -1,0 +1,93 @@
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
+import { LRUCache } from 'lru-cache';
+import { errors, invariant } from '../core/index.ts';
+
+/**
+ * Where a segment's posting bytes live: the storage seam (tantivy's `Directory`). Two implementations,
+ * one contract (tests/index/storage.contract.test.ts): the same bytes come back for every read.
+ *
+ * A read returns a view that stays valid until the store is closed; callers never write into it.
+ */
+export interface PostingStore {
+  readonly kind: 'memory' | 'disk';
+  /** Total bytes held. */
+  readonly bytes: number;
+  read(offset: number, length: number): Uint8Array;
+  close(): void;
+}
+
+/** Posting lists in one typed array in this thread's heap. */
+export class MemoryStore implements PostingStore {
+  readonly kind = 'memory' as const;
+  constructor(private readonly data: Uint8Array) {}
+  get bytes(): number {
+    return this.data.length;
+  }
+  read(offset: number, length: number): Uint8Array {
+    return this.data.subarray(offset, offset + length);
+  }
+  close(): void {}
+}
+
+/**
+ * Posting lists in a file, each read on demand with one positioned read, through a small cache sized in
+ * bytes, so a shard larger than RAM still works. The cache is the real process's; the simulated buffer
+ * cache of a modelled machine belongs to the simulator.
+ */
+export class DiskStore implements PostingStore {
+  readonly kind = 'disk' as const;
+  readonly bytes: number;
+  private fd: number | null;
+  private readonly cache: LRUCache<number, Uint8Array>;
+  constructor(readonly path: string, data: Uint8Array, cacheBytes: number) {
+    if (!Number.isInteger(cacheBytes) || cacheBytes < 1) throw errors.option('storage.cacheBytes', 'a positive integer', cacheBytes);
+    this.fd = openSync(path, 'w+');
+    let written = 0;
+    while (written < data.length) written += writeSync(this.fd, data, written, data.length - written, written);
+    this.bytes = data.length;
+    this.cache = new LRUCache({ maxSize: cacheBytes, sizeCalculation: (v) => Math.max(1, v.length) });
+  }
+  read(offset: number, length: number): Uint8Array {
+    invariant(this.fd !== null, `read from closed store ${this.path}`);
+    const hit = this.cache.get(offset);
+    if (hit && hit.length === length) return hit;
+    const buf = new Uint8Array(length);
+    let got = 0;
+    while (got < length) {
+      const n = readSync(this.fd, buf, got, length - got, offset + got);
+      invariant(n > 0, `short read in ${this.path} at ${offset + got}`);
+      got += n;
+    }
+    this.cache.set(offset, buf);
+    return buf;
+  }
+  close(): void {
+    if (this.fd === null) return;
+    closeSync(this.fd);
+    this.fd = null;
+    rmSync(this.path, { force: true });
+  }
+}
+
+/** How a shard stores its posting lists. Plain data: it crosses to the shard workers. */
+export type StorageSpec =
+  | { kind: 'memory' }
+  /** `dir`: where segment files go (default: a fresh folder in the OS temp dir). */
+  | { kind: 'disk'; dir?: string; cacheBytes?: number };
+
+/** Default positioned-read cache of a disk store: small on purpose (8 MiB). */
+export const DEFAULT_DISK_CACHE_BYTES = 8 << 20;
+
+let serial = 0;
+let defaultDir: string | null = null;
+
+/** Makes the store a spec names for a new segment's bytes. */
+export function createStore(spec: StorageSpec, data: Uint8Array): PostingStore {
+  if (spec.kind === 'memory') return new MemoryStore(data);
+  const dir = spec.dir ?? (defaultDir ??= mkdtempSync(join(tmpdir(), 'searchsim-')));
+  const file = join(dir, `seg-${process.pid}-${threadId}-${serial++}.postings`);
+  return new DiskStore(file, data, spec.cacheBytes ?? DEFAULT_DISK_CACHE_BYTES);
+}

@@ -1,0 +1,112 @@
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { SearchsimError, errors } from '../core/index.ts';
+import {
+  batchTerms,
+  globalStatsFor,
+  mergeShardResults,
+  validateSpec,
+  type QueryResult,
+  type SearchRequest,
+  type ShardInfo,
+  type ShardResult,
+  type ShardSet,
+  type ShardSetSpec,
+  type ShardStats,
+  type UpdateOp,
+  type UpdateResult,
+} from '../index/index.ts';
+import { PROTOCOL_VERSION, type Reply, type ShardReplies, type ShardTask } from './protocol.ts';
+
+/** tsx's loader, resolved from here so workers find it whatever the current directory. */
+const TSX_LOADER = import.meta.resolve('tsx');
+const WORKER_FILE = new URL('./worker.ts', import.meta.url).href;
+
+export interface WorkerShardsOptions {
+  /** Worker threads; each owns shards s with s % threads == its index. Default min(cores, shards). */
+  threads?: number;
+}
+
+/**
+ * Shards in piscina worker threads: the `ShardSet` seam's threaded implementation. Each worker is its own
+ * single-thread pool, so a shard always lives in the same thread (piscina otherwise hands a task to any
+ * idle thread). Queries go in batches: one statistics round and one search round per worker per batch.
+ */
+export class WorkerShards implements ShardSet {
+  private constructor(
+    readonly shardCount: number,
+    private readonly pools: Piscina[],
+    private readonly owned: number[][],
+  ) {}
+
+  static async open(spec: ShardSetSpec, options: WorkerShardsOptions = {}): Promise<WorkerShards> {
+    validateSpec(spec);
+    const threads = Math.min(spec.shards, options.threads ?? availableParallelism());
+    if (!Number.isInteger(threads) || threads < 1) throw errors.option('threads', 'a positive integer', options.threads);
+    const owned = Array.from({ length: threads }, (_, w) => Array.from({ length: spec.shards }, (_, s) => s).filter((s) => s % threads === w));
+    const pools = owned.map(
+      () =>
+        new Piscina({
+          filename: WORKER_FILE,
+          execArgv: ['--import', TSX_LOADER],
+          minThreads: 1,
+          maxThreads: 1,
+          idleTimeout: Number.POSITIVE_INFINITY,
+        }),
+    );
+    const set = new WorkerShards(spec.shards, pools, owned);
+    try {
+      await Promise.all(pools.map((p, w) => call(p, { type: 'load', version: PROTOCOL_VERSION, spec, shards: owned[w] })));
+    } catch (e) {
+      await set.close();
+      throw e;
+    }
+    return set;
+  }
+
+  async info(): Promise<ShardInfo[]> {
+    const parts = await Promise.all(this.pools.map((p) => call<ShardInfo[]>(p, { type: 'info' })));
+    return parts.flat().sort((a, b) => a.shard - b.shard);
+  }
+
+  async search(requests: readonly SearchRequest[]): Promise<QueryResult[]> {
+    if (requests.length === 0) return [];
+    const terms = batchTerms(requests);
+    const stats = await Promise.all(this.pools.map((p) => call<ShardStats[]>(p, { type: 'stats', terms })));
+    const globals = globalStatsFor(requests, terms, stats.flat());
+    const answers = await Promise.all(
+      this.pools.map((p) => call<ShardResult[][]>(p, { type: 'search', requests: [...requests], globals })),
+    );
+    const perShard = new Array<ShardResult[]>(this.shardCount);
+    answers.forEach((a, w) => a.forEach((r, i) => (perShard[this.owned[w][i]] = r)));
+    return mergeShardResults(requests, perShard);
+  }
+
+  async update(ops: readonly UpdateOp[]): Promise<UpdateResult> {
+    const parts = await Promise.all(this.pools.map((p) => call<UpdateResult>(p, { type: 'update', ops: [...ops] })));
+    return { applied: parts.reduce((a, p) => a + p.applied, 0), unknownDeletes: parts.flatMap((p) => p.unknownDeletes) };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      this.pools.map(async (p) => {
+        try {
+          await call(p, { type: 'close' });
+        } finally {
+          await p.destroy();
+        }
+      }),
+    );
+  }
+}
+
+async function call<T extends ShardReplies[keyof ShardReplies]>(pool: Piscina, task: ShardTask): Promise<T> {
+  const reply = (await pool.run(task)) as Reply<T>;
+  if (reply.ok) return reply.value;
+  if (reply.code === 'E_WORKER') {
+    const e = new SearchsimError('E_INVARIANT', `shard worker failed: ${reply.message}`);
+    if (reply.stack) e.stack = reply.stack;
+    throw e;
+  }
+  throw new SearchsimError(reply.code, reply.message);
+}

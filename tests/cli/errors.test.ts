@@ -1,0 +1,81 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'searchsim-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+/** A user's mistake: exit code 2, one line on stderr naming where and what was expected, no stack. */
+function expectUserError(args: string[], message: RegExp): void {
+  const r = cli(...args);
+  expect(r.code).toBe(2);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines[0]).toMatch(message);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('bad input', () => {
+  it('a malformed JSONL line names the file and line', () => {
+    expectUserError(['query', file('bad.jsonl', '{"id":"a","text":"wing"}\n{"id":"b", text}\n'), 'wing'], /^searchsim: .*bad\.jsonl:2: expected a JSON object per line/);
+  });
+  it('a missing corpus file', () => {
+    expectUserError(['query', join(dir, 'missing.jsonl'), 'wing'], /^searchsim: .*missing\.jsonl: no such corpus file/);
+  });
+  it('an empty corpus', () => {
+    expectUserError(['query', file('empty.jsonl', ''), 'wing'], /^searchsim: .*empty\.jsonl: expected at least one document/);
+  });
+  it('a duplicate document id names both lines', () => {
+    expectUserError(
+      ['query', file('dup.jsonl', '{"id":"a","text":"wing"}\n{"id":"b","text":"x"}\n{"id":"a","text":"flow"}\n'), 'wing', '--shards', '3'],
+      /^searchsim: .*dup\.jsonl:3 field "id": expected a unique document id \("a" is already at line 1\)/,
+    );
+  });
+  it('a qrels line with too few fields', () => {
+    const c = join(dir, 'coll');
+    mkdirSync(c, { recursive: true });
+    writeFileSync(join(c, 'docs.jsonl'), '{"id":"1","text":"wing flow"}\n');
+    writeFileSync(join(c, 'queries.jsonl'), '{"id":"1","text":"wing"}\n');
+    writeFileSync(join(c, 'qrels.tsv'), '1\t1\t1\n1\t1\n');
+    expectUserError(['eval', c], /^searchsim: .*qrels\.tsv:2: expected 3 fields .*got 2 fields/);
+  });
+  it('a missing collection file', () => {
+    expectUserError(['eval', join(dir, 'nothing')], /^searchsim: .*queries\.jsonl: no such queries file/);
+  });
+  it('a bad option value', () => {
+    const r = cli('query', 'workloads/cranfield', 'wing', '--shards', 'zero');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/option '--shards <n>' argument 'zero' is invalid\. expected a positive integer/);
+  });
+});
+
+describe('searchsim query', () => {
+  it('prints JSON hits and receipt totals', () => {
+    const r = cli('query', 'workloads/cranfield', 'boundary layer heat transfer', '--shards', '4', '--k', '3', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.hits).toHaveLength(3);
+    expect(Object.keys(j.hits[0])).toEqual(['id', 'score']);
+    expect(j.receipt).toMatchObject({ terms: 4, shards: 4 });
+    expect(j.receipt.postings).toBeGreaterThan(0);
+    expect(j.receipt.decoded).toBeLessThanOrEqual(j.receipt.postings);
+  });
+  it('answers the same on disk storage and in AND mode every hit holds every term', () => {
+    const mem = cli('query', 'workloads/cranfield', 'supersonic flutter', '--json', '--mode', 'and');
+    const disk = cli('query', 'workloads/cranfield', 'supersonic flutter', '--json', '--mode', 'and', '--storage', 'disk');
+    expect(JSON.parse(disk.stdout)).toEqual(JSON.parse(mem.stdout));
+  });
+  it('--help explains every command', () => {
+    for (const c of ['query', 'eval']) {
+      const r = cli(c, '--help');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Example/);
+    }
+  });
+});

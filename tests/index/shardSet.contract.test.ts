@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Analyzer } from '../../src/analysis/index.ts';
+import { readQueries } from '../../src/corpus/index.ts';
+import { LocalShards, analyzeQuery, type SearchRequest, type ShardSet, type ShardSetSpec } from '../../src/index/index.ts';
+import { WorkerShards } from '../../src/shard/index.ts';
+
+const CRANFIELD = 'workloads/cranfield';
+const spec = (shards: number, storage: 'memory' | 'disk' = 'memory'): ShardSetSpec => ({ corpus: CRANFIELD, shards, storage: { kind: storage } });
+
+/**
+ * The ShardSet seam's contract: every implementation and storage mode returns the same hits and the same
+ * receipts as LocalShards over memory storage, for the same queries and updates.
+ */
+const impls: [string, (s: ShardSetSpec) => Promise<ShardSet>][] = [
+  ['LocalShards', (s) => LocalShards.open(s)],
+  ['WorkerShards (2 threads)', (s) => WorkerShards.open(s, { threads: 2 })],
+];
+
+let requests: SearchRequest[];
+let reference: ShardSet;
+beforeAll(async () => {
+  const a = new Analyzer();
+  requests = (await readQueries(`${CRANFIELD}/queries.jsonl`)).slice(0, 40).flatMap((q, i) => [
+    { terms: analyzeQuery(a, q.text), k: 10 + i, mode: 'or' as const },
+    { terms: analyzeQuery(a, q.text).slice(0, 2), k: 5, mode: 'and' as const },
+  ]);
+  reference = await LocalShards.open(spec(5));
+});
+afterAll(() => reference.close());
+
+describe.each(impls)('ShardSet contract: %s', (_name, open) => {
+  it.each(['memory', 'disk'] as const)('answers like the reference with %s storage, before and after updates', async (storage) => {
+    const set = await open(spec(5, storage));
+    const ref = await LocalShards.open(spec(5));
+    try {
+      expect(set.shardCount).toBe(5);
+      expect((await set.info()).map((i) => i.docs)).toEqual((await ref.info()).map((i) => i.docs));
+      expect(await set.search(requests)).toEqual(await ref.search(requests));
+      const ops = [
+        { op: 'upsert' as const, id: 'new-1', text: 'supersonic boundary layer transition on a heated wing' },
+        { op: 'upsert' as const, id: '184', text: 'replaced text about flutter of panels' },
+        { op: 'delete' as const, id: '29' },
+        { op: 'delete' as const, id: 'no-such-doc' },
+      ];
+      const u = await set.update(ops);
+      expect(u).toEqual(await ref.update(ops));
+      expect(u.unknownDeletes).toEqual(['no-such-doc']);
+      expect(await set.search(requests)).toEqual(await ref.search(requests));
+    } finally {
+      await set.close();
+      await ref.close();
+    }
+  });
+
+  it('merges shard results into exactly the single-shard ranking', async () => {
+    const set = await open(spec(13));
+    try {
+      const got = await set.search(requests);
+      const want = await reference.search(requests);
+      expect(got.map((r) => r.hits)).toEqual(want.map((r) => r.hits));
+      expect(got[0].receipts).toHaveLength(13);
+    } finally {
+      await set.close();
+    }
+  });
+
+  it('reports a user error in the corpus with its code, from whichever thread read it', async () => {
+    await expect(open({ corpus: 'workloads/no-such-dir', shards: 2 })).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
+  });
+});

@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Worker-thread tests start piscina pools; forks keep them isolated from each other.
     pool: 'forks',
+    reporters: ['default', './tests/summary-reporter.ts'],
   },
 });

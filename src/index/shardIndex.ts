@@ -31,6 +31,8 @@ export interface GlobalStats extends CollectionStats {
  */
 export interface Receipt {
   terms: number;
+  /** Hits this shard returned (at most k). */
+  hits: number;
   postings: number;
   bytes: number;
   decoded: number;
@@ -203,6 +205,7 @@ export class ShardIndex {
     invariant(global.df.length === nq, 'one df per request term');
     const receipt: Receipt = {
       terms: nq,
+      hits: 0,
       postings: 0,
       bytes: 0,
       decoded: 0,
@@ -217,6 +220,7 @@ export class ShardIndex {
       if (req.mode === 'and') searchAnd(seg, req, w, scorer, heap, receipt);
       else searchOr(seg, req, w, scorer, heap, receipt);
     }
+    receipt.hits = heap.size;
     return { hits: heap.sorted(), receipt };
   }
 
@@ -411,5 +415,5 @@ export function sumStats(parts: readonly ShardStats[]): GlobalStats {
 }
 
 export function emptyReceipt(nq: number): Receipt {
-  return { terms: nq, postings: 0, bytes: 0, decoded: 0, scored: 0, termPostings: new Array(nq).fill(0), termBytes: new Array(nq).fill(0) };
+  return { terms: nq, hits: 0, postings: 0, bytes: 0, decoded: 0, scored: 0, termPostings: new Array(nq).fill(0), termBytes: new Array(nq).fill(0) };
 }

@@ -1,0 +1,125 @@
+/**
+ * Event-engine throughput: searchsim's kernel against SimPy, in the same run, on the classic hold model
+ * (Vaucher & Duval, "A comparison of simulation event list algorithms", CACM 18(4), 1975; Jones, "An
+ * empirical comparison of priority-queue and event-set implementations", CACM 29(4), 1986): keep a
+ * fixed number of pending events (10,000 here); each event, when it fires, schedules one new event at
+ * now + an exponential delay (mean 1). Throughput is events fired per second of wall time.
+ *
+ * SimPy side: benchmarks/simpy_hold.py on SimPy 2.3 (Debian's python3-simpy: `apt-get install -y
+ * python3-simpy`), one SimPy Process per pending event looping on `yield hold`. If no Python with SimPy
+ * is found, only our figures are printed.
+ *
+ * Run: npx tsx benchmarks/sim-vs-simpy.ts
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Rng } from '../src/core/rng.ts';
+import { EventHeap, Simulation } from '../src/sim/index.ts';
+
+const PENDING_EVENTS = 10_000;
+const SEED = 42;
+const MEAN_DELAY_MS = 1;
+/** Events per timed repetition of our kernel (about a second each). */
+const OUR_EVENTS = 5_000_000;
+/** SimPy is slower; fewer events give the same timing precision in similar wall time. */
+const SIMPY_EVENTS = 500_000;
+const REPETITIONS = 3;
+const TARGET_RATIO = 30;
+
+interface Measurement {
+  events: number;
+  seconds: number;
+  eventsPerSec: number;
+}
+
+/** Our kernel: callbacks on Simulation, delays from Rng. */
+function holdOnSimulation(events: number, seed: number): Measurement {
+  const sim = new Simulation();
+  const rng = new Rng(seed);
+  const hold = (): void => {
+    sim.schedule(rng.exponential(MEAN_DELAY_MS), hold);
+    if (sim.processedEvents >= events) sim.stop();
+  };
+  for (let i = 0; i < PENDING_EVENTS; i++) sim.schedule(rng.exponential(MEAN_DELAY_MS), hold);
+  const startMs = performance.now();
+  sim.run();
+  const seconds = (performance.now() - startMs) / 1000;
+  return { events: sim.processedEvents, seconds, eventsPerSec: sim.processedEvents / seconds };
+}
+
+/** The event heap alone (no callbacks, no slots): the floor under the kernel's cost. */
+function holdOnHeap(events: number, seed: number): Measurement {
+  const heap = new EventHeap(PENDING_EVENTS);
+  const rng = new Rng(seed);
+  for (let i = 0; i < PENDING_EVENTS; i++) heap.push(rng.exponential(MEAN_DELAY_MS), i);
+  const startMs = performance.now();
+  for (let i = 0; i < events; i++) {
+    const nowMs = heap.peekTimeMs();
+    const payload = heap.pop();
+    heap.push(nowMs + rng.exponential(MEAN_DELAY_MS), payload);
+  }
+  const seconds = (performance.now() - startMs) / 1000;
+  return { events, seconds, eventsPerSec: events / seconds };
+}
+
+function median(ms: Measurement[]): Measurement {
+  return [...ms].sort((a, b) => a.eventsPerSec - b.eventsPerSec)[Math.floor(ms.length / 2)];
+}
+
+/** The first Python that can import SimPy 2's API (pyenv's python3 may not see Debian's packages). */
+function findSimpyPython(): { python: string; version: string } | undefined {
+  for (const python of ['python3', '/usr/bin/python3']) {
+    const code = 'import sys, SimPy, SimPy.Simulation; print(SimPy.__version__, sys.version.split()[0])';
+    const probe = spawnSync(python, ['-c', code], { encoding: 'utf8' });
+    if (probe.status === 0) return { python, version: probe.stdout.trim() };
+  }
+  return undefined;
+}
+
+function holdOnSimpy(python: string, events: number, seed: number): Measurement {
+  const script = fileURLToPath(new URL('./simpy_hold.py', import.meta.url));
+  const run = spawnSync(python, [script, String(PENDING_EVENTS), String(events), String(seed)], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`simpy_hold.py failed: ${run.stderr}`);
+  const out = JSON.parse(run.stdout) as { events: number; seconds: number; eventsPerSec: number };
+  return { events: out.events, seconds: out.seconds, eventsPerSec: out.eventsPerSec };
+}
+
+function millions(eventsPerSec: number): string {
+  return `${(eventsPerSec / 1e6).toFixed(2)} M events/s`;
+}
+
+function line(label: string, m: Measurement): string {
+  const detail = `median of ${REPETITIONS}; ${m.events.toLocaleString('en-US')} events in ${m.seconds.toFixed(2)} s`;
+  return `${label.padEnd(44)} ${millions(m.eventsPerSec).padStart(16)}   (${detail})`;
+}
+
+function main(): void {
+  const pending = PENDING_EVENTS.toLocaleString('en-US');
+  console.log(`hold model: ${pending} pending events, exponential delays (mean ${MEAN_DELAY_MS}), seed ${SEED}`);
+  console.log(`node ${process.version}`);
+
+  // One untimed run so that V8 has compiled the hot paths before we time them.
+  holdOnSimulation(OUR_EVENTS / 5, SEED);
+  holdOnHeap(OUR_EVENTS / 5, SEED);
+  const ours = median(Array.from({ length: REPETITIONS }, (_, i) => holdOnSimulation(OUR_EVENTS, SEED + i)));
+  const heapOnly = median(Array.from({ length: REPETITIONS }, (_, i) => holdOnHeap(OUR_EVENTS, SEED + i)));
+  console.log(line('searchsim Simulation (callbacks + Rng)', ours));
+  console.log(line('searchsim EventHeap alone (+ Rng)', heapOnly));
+
+  const simpy = findSimpyPython();
+  if (simpy === undefined) {
+    console.log('SimPy: not found (no python3 can import SimPy; install it with `apt-get install -y python3-simpy`)');
+    console.log('ratio: not measured');
+    return;
+  }
+  const [simpyVersion, pythonVersion] = simpy.version.split(' ');
+  const theirs = median(
+    Array.from({ length: REPETITIONS }, (_, i) => holdOnSimpy(simpy.python, SIMPY_EVENTS, SEED + i)),
+  );
+  console.log(line(`SimPy ${simpyVersion} (Python ${pythonVersion}, yield hold)`, theirs));
+  const ratio = ours.eventsPerSec / theirs.eventsPerSec;
+  const verdict = ratio >= TARGET_RATIO ? 'meets' : 'below';
+  console.log(`ratio: searchsim Simulation / SimPy = ${ratio.toFixed(1)}x (${verdict} the ${TARGET_RATIO}x target)`);
+}
+
+main();

@@ -1,0 +1,6 @@
+/**
+ * Measurements as plain data (DESIGN.md section 6: latency and service time as p50/p90/p99/p99.9/max
+ * with sample counts). Recorders live here; reports only read their summaries.
+ */
+export { LatencyRecorder } from './histogram.ts';
+export type { LatencyRecorderOptions, LatencySummary } from './histogram.ts';

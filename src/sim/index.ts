@@ -1,0 +1,10 @@
+/**
+ * The discrete-event simulation kernel (DESIGN.md section 2, "Time"): a virtual clock, an event heap
+ * ordered by time then scheduling order, and FIFO multi-server resources. It knows nothing about search;
+ * the cluster model is built on top of it.
+ */
+export { EventHeap } from './eventHeap.ts';
+export { Simulation } from './simulation.ts';
+export type { EventCallback, EventHandle } from './simulation.ts';
+export { Resource } from './resource.ts';
+export type { RequestTicket, ResourceOptions, ServiceDone, ServiceStart } from './resource.ts';

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { SearchsimError } from '../core/index.ts';
 import { evalCommand } from './commands/eval.ts';
 import { queryCommand } from './commands/query.ts';
+import { runCommand } from './commands/run.ts';
 
 /** Exit codes: 0 success; 1 a bug in searchsim (stack printed); 2 a user's mistake (one line). */
 export const EXIT = { ok: 0, bug: 1, usage: 2 } as const;
@@ -13,7 +14,7 @@ export function program(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const c of [queryCommand(), evalCommand()]) p.addCommand(c.exitOverride().showHelpAfterError('(run with --help for usage)'));
+  for (const c of [runCommand(), queryCommand(), evalCommand()]) p.addCommand(c.exitOverride().showHelpAfterError('(run with --help for usage)'));
   return p;
 }
 

@@ -57,6 +57,6 @@ export function invariant(condition: unknown, message: string): asserts conditio
 
 /** Shortens a value for an error message. */
 export function preview(value: unknown, max = 40): string {
-  const s = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  const s = typeof value === 'string' || (typeof value === 'object' && value !== null) ? JSON.stringify(value) : String(value);
   return s.length > max ? `${s.slice(0, max)}...` : s;
 }

@@ -101,13 +101,13 @@ async function* readJsonl(file: string): AsyncGenerator<LocatedDoc> {
     const o = v as Record<string, unknown>;
     const id = o.id;
     if (typeof id !== 'string' && typeof id !== 'number') {
-      throw errors.input({ file, line, field: 'id' }, 'a string or number', id === undefined ? 'nothing' : preview(JSON.stringify(id)));
+      throw errors.input({ file, line, field: 'id' }, 'a string or number', id === undefined ? 'nothing' : preview(id));
     }
     if (typeof o.text !== 'string') {
-      throw errors.input({ file, line, field: 'text' }, 'a string', o.text === undefined ? 'nothing' : preview(JSON.stringify(o.text)));
+      throw errors.input({ file, line, field: 'text' }, 'a string', o.text === undefined ? 'nothing' : preview(o.text));
     }
     if (o.title !== undefined && o.title !== null && typeof o.title !== 'string') {
-      throw errors.input({ file, line, field: 'title' }, 'a string when present', preview(JSON.stringify(o.title)));
+      throw errors.input({ file, line, field: 'title' }, 'a string when present', preview(o.title));
     }
     const doc: Doc = { id: String(id), text: o.text };
     if (typeof o.title === 'string') doc.title = o.title;

@@ -1,0 +1,139 @@
+import { errors, type Rng } from '../core/index.ts';
+
+/**
+ * One query as the cluster sees it: the work of each shard, from real shard receipts (scaled to the
+ * modelled index) or drawn from a named distribution (the synthetic service).
+ */
+export interface PreparedQuery {
+  /** Position in the workload (0-based). */
+  seq: number;
+  /** Terms after analysis (and expansion). */
+  termCount: number;
+  /** Cluster-wide ids of the terms: keys of the buffer caches. */
+  termKeys: Int32Array;
+  /**
+   * Per shard, `RECEIPT_HEAD + 2 * termCount` numbers: decoded, scored, hits, then per term its postings
+   * and encoded bytes on that shard (real, unscaled). Empty for the synthetic service.
+   */
+  shardWork: Float64Array;
+}
+export const RECEIPT_HEAD = 3;
+
+/** What one leaf request asks of a machine, filled in by a service model. */
+export interface LeafDemand {
+  /** CPU service time, excluding memory reads of posting lists. */
+  cpuMs: number;
+  /** Posting-list reads: their cache keys and modelled bytes (memory or disk, decided by the machine). */
+  reads: number;
+  readKeys: Int32Array;
+  readBytes: Float64Array;
+  /** Of each read, the share a memory-resident index actually touches (blocks decoded / all blocks). */
+  touchedShare: number;
+  /** Modelled postings decoded. */
+  postingsDecoded: number;
+  hits: number;
+}
+
+export function newLeafDemand(maxTerms = 64): LeafDemand {
+  return { cpuMs: 0, reads: 0, readKeys: new Int32Array(maxTerms), readBytes: new Float64Array(maxTerms), touchedShare: 1, postingsDecoded: 0, hits: 0 };
+}
+
+/** The service-model seam: the index (receipts) or a synthetic distribution. */
+export interface ServiceModel {
+  readonly kind: string;
+  /** Fills `out` with what `q` asks of the machine serving `shard`. */
+  demand(q: PreparedQuery, shard: number, out: LeafDemand): void;
+}
+
+/** Synthetic service times for validation against queueing theory and what-if studies. */
+export type SyntheticService =
+  | { kind: 'exponential'; meanMs: number }
+  | { kind: 'deterministic'; ms: number }
+  | { kind: 'lognormal'; medianMs: number; sigma: number }
+  | { kind: 'mixture'; parts: { p: number; ms: number }[] };
+
+export class SyntheticServiceModel implements ServiceModel {
+  readonly kind: string;
+  private readonly cumulative: number[] = [];
+  constructor(
+    private readonly spec: SyntheticService,
+    private readonly rng: Rng,
+    private readonly hitsPerLeaf: number,
+  ) {
+    this.kind = spec.kind;
+    if (spec.kind === 'mixture') {
+      let acc = 0;
+      for (const p of spec.parts) this.cumulative.push((acc += p.p));
+      if (Math.abs(acc - 1) > 1e-9) throw errors.option('service.parts', 'probabilities that add up to 1', acc);
+    }
+  }
+  demand(_q: PreparedQuery, _shard: number, out: LeafDemand): void {
+    out.cpuMs = this.draw();
+    out.reads = 0;
+    out.postingsDecoded = 0;
+    out.touchedShare = 1;
+    out.hits = this.hitsPerLeaf;
+  }
+  private draw(): number {
+    const s = this.spec;
+    switch (s.kind) {
+      case 'exponential':
+        return this.rng.exponential(s.meanMs);
+      case 'deterministic':
+        return s.ms;
+      case 'lognormal':
+        return this.rng.lognormal(s.medianMs, s.sigma);
+      case 'mixture': {
+        const u = this.rng.next();
+        let i = 0;
+        while (i < this.cumulative.length - 1 && u >= this.cumulative[i]) i++;
+        return s.parts[i].ms;
+      }
+    }
+  }
+}
+
+/** How receipts measured on the real shards scale to the modelled index (DESIGN.md section 2, Scale). */
+export interface IndexScale {
+  /** Modelled documents / real documents. */
+  postings: number;
+  /** Modelled index bytes / real index bytes. */
+  bytes: number;
+}
+
+/** CPU cost per leaf, from the hardware profile. */
+export interface LeafCpuCost {
+  nsPerPosting: number;
+  nsPerTerm: number;
+  nsPerRequest: number;
+}
+
+/** Leaf work from real receipts, scaled to the modelled index. */
+export class IndexServiceModel implements ServiceModel {
+  readonly kind = 'index';
+  constructor(
+    private readonly scale: IndexScale,
+    private readonly cpu: LeafCpuCost,
+  ) {}
+  demand(q: PreparedQuery, shard: number, out: LeafDemand): void {
+    const t = q.termCount;
+    const w = q.shardWork;
+    const base = shard * (RECEIPT_HEAD + 2 * t);
+    const decoded = w[base] * this.scale.postings;
+    let reads = 0;
+    let postings = 0;
+    for (let i = 0; i < t; i++) {
+      const p = w[base + RECEIPT_HEAD + 2 * i];
+      if (p <= 0) continue;
+      postings += p;
+      out.readKeys[reads] = q.termKeys[i];
+      out.readBytes[reads] = w[base + RECEIPT_HEAD + 2 * i + 1] * this.scale.bytes;
+      reads++;
+    }
+    out.reads = reads;
+    out.touchedShare = postings > 0 ? Math.min(1, w[base] / postings) : 1;
+    out.postingsDecoded = decoded;
+    out.hits = w[base + 2];
+    out.cpuMs = (decoded * this.cpu.nsPerPosting + t * this.cpu.nsPerTerm + this.cpu.nsPerRequest) / 1e6;
+  }
+}

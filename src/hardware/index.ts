@@ -1,0 +1,14 @@
+export { CPUS, DISKS, HARDWARE_PRESETS, HARDWARE_PRESET_NAMES, MEMORIES, NETWORKS, hardwarePreset } from './profiles.ts';
+export type { CpuProfile, DiskProfile, HardwarePreset, MemoryProfile, NetworkProfile } from './profiles.ts';
+export {
+  HIT_BYTES,
+  MESSAGE_OVERHEAD_BYTES,
+  QUERY_BYTES_PER_TERM,
+  busyJoules,
+  byteJoules,
+  diskReadMs,
+  leafCpuMs,
+  memoryReadMs,
+  mergeCpuMs,
+  networkMs,
+} from './costs.ts';

@@ -1,0 +1,78 @@
+import type { ReplayResult } from '../workload/index.ts';
+
+/** Bump when the run JSON changes shape. */
+export const RUN_FORMAT_VERSION = 1;
+
+/** The modelled index beside the real one it was measured on (DESIGN.md section 2, Scale). */
+export interface IndexReport {
+  realDocs: number;
+  realIndexBytes: number;
+  modelledDocs: number;
+  modelledIndexBytes: number;
+  modelledBytesPerDoc: number;
+  /** Modelled index bytes one shard holds. */
+  shardIndexBytes: number;
+  ramBytesPerMachine: number;
+  /** RAM of all machines together. */
+  aggregateRamBytes: number;
+}
+
+export interface RunReport extends ReplayResult {
+  formatVersion: number;
+  scenario: { name: string; seed: number; service: string };
+  machines: number;
+  cluster: {
+    shards: number;
+    replicas: number;
+    mode: string;
+    hardware: string;
+    coresPerMachine: number;
+    disksPerMachine: number;
+    selection: string;
+  };
+  index: IndexReport | null;
+  workload: { arrival: unknown; trace: string | null; k: number; match: string; skippedLines: number };
+  receiptCache: { hits: number; misses: number } | null;
+}
+
+const LAT_KEYS = ['mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const;
+const fmtMs = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+
+export function formatBytes(b: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  let i = 0;
+  while (b >= 1000 && i < units.length - 1) {
+    b /= 1000;
+    i++;
+  }
+  return `${b >= 100 ? b.toFixed(0) : b.toFixed(1)} ${units[i]}`;
+}
+
+/** The terminal summary: one metric a row. */
+export function runSummaryRows(r: RunReport): [string, string][] {
+  const rows: [string, string][] = [
+    ['scenario', `${r.scenario.name} (seed ${r.scenario.seed}, service ${r.scenario.service})`],
+    ['cluster', `${r.cluster.shards} shards x ${r.cluster.replicas} replicas = ${r.machines} machines, ${r.cluster.mode} mode, hardware ${r.cluster.hardware}`],
+    ['queries', `${r.queries.measured} measured after ${r.queries.warmup} warm-up`],
+    ['offered / completed', `${r.offeredQps.toFixed(1)} / ${r.throughputQps.toFixed(1)} queries/s`],
+    ['latency mean / p50 / p90 / p99 / p99.9 / max', LAT_KEYS.map((k) => fmtMs(r.latencyMs[k])).join(' / ') + ' ms'],
+    ['service mean / p50 / p90 / p99 / p99.9 / max', LAT_KEYS.map((k) => fmtMs(r.serviceMs[k])).join(' / ') + ' ms'],
+    ['utilisation cpu mean / max', `${(r.utilisation.cpu.mean * 100).toFixed(1)} % / ${(r.utilisation.cpu.max * 100).toFixed(1)} %`],
+  ];
+  if (r.cluster.mode === 'disk') rows.push(['utilisation disk mean / max', `${(r.utilisation.disk.mean * 100).toFixed(1)} % / ${(r.utilisation.disk.max * 100).toFixed(1)} %`]);
+  rows.push(['shard imbalance (max/mean)', r.shardImbalance.toFixed(3)]);
+  rows.push([
+    'per query',
+    `${r.perQuery.seeks.toFixed(1)} seeks, ${formatBytes(r.perQuery.bytesRead)} read from disk, ${Math.round(r.perQuery.postingsDecoded).toLocaleString('en-US')} postings, ${r.perQuery.energyJ.toFixed(3)} J`,
+  ]);
+  if (r.bufferCache) rows.push(['buffer cache hit ratio', `${(r.bufferCache.hitRatio * 100).toFixed(1)} % (last ${Math.round(100 / Math.max(1, r.bufferCache.overTime.length))} % of the run: ${((r.bufferCache.overTime.at(-1)?.hitRatio ?? 0) * 100).toFixed(1)} %)`]);
+  if (r.index) {
+    rows.push(['index real', `${r.index.realDocs.toLocaleString('en-US')} docs, ${formatBytes(r.index.realIndexBytes)}`]);
+    rows.push([
+      'index modelled',
+      `${r.index.modelledDocs.toLocaleString('en-US')} docs, ${formatBytes(r.index.modelledIndexBytes)} (${formatBytes(r.index.shardIndexBytes)} a shard; aggregate RAM ${formatBytes(r.index.aggregateRamBytes)})`,
+    ]);
+  }
+  if (r.workload.skippedLines > 0) rows.push(['skipped trace lines', String(r.workload.skippedLines)]);
+  return rows;
+}

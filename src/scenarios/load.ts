@@ -1,0 +1,68 @@
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import { SearchsimError, errors } from '../core/index.ts';
+import { ScenarioSchema, type Scenario } from './schema.ts';
+
+/** The package root: where bundled workloads live. */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** A scenario with paths resolved and where it came from. */
+export interface LoadedScenario {
+  scenario: Scenario;
+  /** Folder relative paths in the scenario are resolved against. */
+  baseDir: string;
+  source: string;
+}
+
+function pathOf(p: PropertyKey[]): string {
+  return p.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('') || '(top level)';
+}
+
+/** One line per problem: the JSON path, what was wrong, and the bad value. */
+export function formatIssues(source: string, issues: readonly z.core.$ZodIssue[]): string {
+  const lines = issues.map((i) => {
+    const where = pathOf(i.path);
+    let input: unknown = 'input' in i ? i.input : undefined;
+    // A bad discriminator is reported at `kind`; show the kind, not the whole object.
+    if (i.code === 'invalid_union' && 'discriminator' in i && typeof input === 'object' && input !== null) {
+      input = (input as Record<string, unknown>)[String(i.discriminator)];
+    }
+    const shown = input === undefined || i.code === 'unrecognized_keys' ? '' : (JSON.stringify(input) ?? String(input));
+    const got = shown === '' ? '' : `, got ${shown.length > 60 ? `${shown.slice(0, 60)}...` : shown}`;
+    return `${source}: ${where}: ${i.message}${got}`;
+  });
+  return lines.join('\n');
+}
+
+/** Validates a scenario object; errors name the JSON path and the bad value. */
+export function parseScenario(value: unknown, source: string, baseDir: string): LoadedScenario {
+  const r = ScenarioSchema.safeParse(value, { reportInput: true });
+  if (!r.success) throw new SearchsimError('E_INPUT', formatIssues(source, r.error.issues));
+  return { scenario: r.data, baseDir, source };
+}
+
+/** Reads and validates a scenario file. */
+export function loadScenarioFile(path: string): LoadedScenario {
+  let text: string;
+  try {
+    if (!statSync(path).isFile()) throw new Error('not a file');
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw errors.notFound(path, 'scenario file');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    const m = /position (\d+)/.exec((e as Error).message);
+    const line = m ? text.slice(0, Number(m[1])).split('\n').length : undefined;
+    throw errors.input({ file: path, line }, 'a JSON scenario', (e as Error).message);
+  }
+  return parseScenario(value, path, dirname(resolve(path)));
+}
+
+export function resolvePath(baseDir: string, p: string): string {
+  return isAbsolute(p) ? p : resolve(baseDir, p);
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { STEMMER_NAMES } from '../analysis/index.ts';
+import { INDEX_MODES, SELECTION_POLICIES } from '../cluster/index.ts';
+import { CORPUS_FORMATS } from '../corpus/index.ts';
+import { HARDWARE_PRESET_NAMES } from '../hardware/index.ts';
+import { MATCH_MODES } from '../index/index.ts';
+import { TRACE_FORMATS } from '../workload/index.ts';
+
+const posInt = z.number().int().positive();
+const posNum = z.number().positive();
+
+const arrival = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('trace'), speedup: posNum.optional().describe('Replay the trace this many times faster (default 1).') }).strict(),
+  z.object({ kind: z.literal('fixed'), qps: posNum.describe('Queries per second, evenly spaced.') }).strict(),
+  z.object({ kind: z.literal('poisson'), qps: posNum.describe('Mean queries per second; exponential gaps.') }).strict(),
+  z
+    .object({
+      kind: z.literal('diurnal'),
+      qps: posNum.describe('Mean queries per second over a period.'),
+      amplitude: z.number().min(0).max(1).optional().describe('Swing around the mean, 0-1 (default 0.5).'),
+      periodS: posNum.optional().describe('Length of one cycle in seconds (default 86400).'),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('closed'),
+      clients: posInt.describe('Clients, each with one query outstanding.'),
+      thinkMs: z.number().min(0).describe('Mean think time between a completion and the next query.'),
+      think: z.enum(['exponential', 'fixed']).optional().describe('Think-time distribution (default exponential).'),
+    })
+    .strict(),
+]);
+
+const service = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('index') }).strict().describe('Real shards over `corpus`: receipts timed on the modelled hardware.'),
+  z.object({ kind: z.literal('exponential'), meanMs: posNum }).strict(),
+  z.object({ kind: z.literal('deterministic'), ms: posNum }).strict(),
+  z.object({ kind: z.literal('lognormal'), medianMs: posNum, sigma: z.number().min(0) }).strict(),
+  z
+    .object({
+      kind: z.literal('mixture'),
+      parts: z.array(z.object({ p: z.number().min(0).max(1), ms: posNum }).strict()).min(1),
+    })
+    .strict(),
+]);
+
+const corpus = z.union([
+  z.string().describe('A corpus file or collection folder (relative to the scenario file).'),
+  z
+    .object({
+      path: z.string(),
+      format: z.enum(CORPUS_FORMATS).optional(),
+      markup: z.enum(['none', 'gcide']).optional(),
+    })
+    .strict(),
+]);
+
+/**
+ * A scenario file: everything a run depends on. Defaults are filled in by parsing; the JSON Schema for
+ * editors (docs/scenario.schema.json) is generated from this definition.
+ */
+export const ScenarioSchema = z
+  .object({
+    $schema: z.string().optional(),
+    name: z.string().default('scenario'),
+    description: z.string().optional(),
+    seed: z.number().int().min(0).default(1),
+    corpus: corpus.optional().describe('Required when service.kind is index.'),
+    analyzer: z
+      .object({ stemmer: z.enum(STEMMER_NAMES as ['none', 's', 'porter']).optional(), stopWords: z.union([z.enum(['smart', 'none']), z.array(z.string())]).optional() })
+      .strict()
+      .optional(),
+    workload: z
+      .object({
+        trace: z.string().optional().describe('Query trace (JSONL {"t","q"}, TSV or AOL); default: the bundled TREC 2005 queries.'),
+        traceFormat: z.enum(TRACE_FORMATS).optional(),
+        arrival,
+        queries: posInt.default(10_000).describe('Queries in the run, warm-up included; a shorter trace is cycled.'),
+        warmupQueries: z.number().int().min(0).default(0),
+        k: posInt.default(10).describe('Hits per query.'),
+        match: z.enum(MATCH_MODES).default('or'),
+      })
+      .strict(),
+    cluster: z
+      .object({
+        shards: posInt.default(1),
+        replicas: posInt.default(1),
+        coresPerMachine: posInt.optional().describe("Default: the hardware preset's CPU."),
+        disksPerMachine: posInt.optional(),
+        selection: z.enum(SELECTION_POLICIES).default('round-robin'),
+        mode: z.enum(INDEX_MODES).default('memory'),
+        hardware: z.enum(HARDWARE_PRESET_NAMES as [string, ...string[]]).default('2001'),
+        modelledDocs: posNum.optional().describe('Documents in the modelled index (default: the real corpus).'),
+        indexBytesPerDoc: posNum
+          .optional()
+          .describe('Modelled index bytes per document when modelledDocs is set (default 1550: Brin and Page 1998, 37.2 GB for 24 M pages).'),
+        cacheBytes: z.number().min(0).optional().describe('Buffer cache per machine in disk mode (default: RAM less the reserve).'),
+        shardThreads: z.number().int().min(0).optional().describe('Worker threads for the real shards (0: in the main thread).'),
+      })
+      .strict(),
+    service: service.default({ kind: 'index' }),
+  })
+  .strict();
+
+export type Scenario = z.output<typeof ScenarioSchema>;
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+
+/** The scenario JSON Schema (draft 2020-12), for editors. */
+export function scenarioJsonSchema(): unknown {
+  return z.toJSONSchema(ScenarioSchema, { io: 'input' });
+}

@@ -1,0 +1,170 @@
+import { join } from 'node:path';
+import { Analyzer } from '../analysis/index.ts';
+import {
+  IndexServiceModel,
+  SyntheticServiceModel,
+  type ClusterOptions,
+  type QueryOutcome,
+  type ServiceModel,
+} from '../cluster/index.ts';
+import { Rng, SearchsimError, errors } from '../core/index.ts';
+import { hardwarePreset } from '../hardware/index.ts';
+import type { ShardSet } from '../index/index.ts';
+import { RUN_FORMAT_VERSION, formatBytes, type IndexReport, type RunReport } from '../report/index.ts';
+import { openShards } from '../shard/index.ts';
+import { QueryPreparer, blankPreparer, blankQueries, cycleTrace, replay, type ArrivalSpec, type Preparer, type SourcedQuery } from '../workload/index.ts';
+import { PACKAGE_ROOT, resolvePath, type LoadedScenario } from './load.ts';
+import type { Scenario } from './schema.ts';
+
+/** The bundled trace used when a scenario names none. */
+export const DEFAULT_TRACE = join(PACKAGE_ROOT, 'workloads/trec-2005-efficiency/queries.jsonl');
+
+/** Brin and Page, "The Anatomy of a Large-Scale Hypertextual Web Search Engine", 1998: 37.2 GB of inverted index for 24 M pages. */
+export const BRIN_PAGE_INDEX_BYTES_PER_DOC = 37.2e9 / 24e6;
+
+export interface SimulateOptions {
+  seed?: number;
+  queries?: number;
+  qps?: number;
+  skipInvalid?: boolean;
+  /** Shard worker threads (default: the scenario's, else min(cores, shards)). */
+  threads?: number;
+  onProgress?: (done: number, total: number) => void;
+  /** Every query's outcome, warm-up included. */
+  onOutcome?: (o: QueryOutcome) => void;
+}
+
+/** Applies command-line overrides to a scenario; errors name the option. */
+export function applyOverrides(s: Scenario, o: SimulateOptions): Scenario {
+  const out: Scenario = structuredClone(s);
+  if (o.seed !== undefined) out.seed = o.seed;
+  if (o.queries !== undefined) out.workload.queries = o.queries;
+  if (o.qps !== undefined) {
+    const a = out.workload.arrival;
+    if (a.kind === 'trace' || a.kind === 'closed') throw errors.option('--qps', `used with arrival kinds fixed, poisson or diurnal (this scenario's is ${a.kind})`, o.qps);
+    a.qps = o.qps;
+  }
+  return out;
+}
+
+/** Runs a scenario: real shards (or a synthetic service) timed on the modelled cluster. */
+export async function simulate(loaded: LoadedScenario, options: SimulateOptions = {}): Promise<RunReport> {
+  const s = applyOverrides(loaded.scenario, options);
+  const hw = hardwarePreset(s.cluster.hardware);
+  const clusterOptions: ClusterOptions = {
+    shards: s.cluster.shards,
+    replicas: s.cluster.replicas,
+    mode: s.cluster.mode,
+    hardware: hw,
+    cores: s.cluster.coresPerMachine ?? hw.cpu.cores,
+    disks: s.cluster.disksPerMachine ?? hw.disks,
+    selection: s.cluster.selection,
+    cacheBytes: s.cluster.cacheBytes ?? hw.memory.ramBytes - hw.memory.reservedBytes,
+    hops: s.service.kind === 'index',
+  };
+  let skipped = 0;
+  const traceOptions = { format: s.workload.traceFormat, skipInvalid: options.skipInvalid, onSkip: () => skipped++ };
+  const tracePath = s.workload.trace ? resolvePath(loaded.baseDir, s.workload.trace) : null;
+  const rng = new Rng(s.seed);
+
+  let shards: ShardSet | null = null;
+  let service: ServiceModel;
+  let preparer: Preparer = blankPreparer;
+  let source: AsyncIterable<SourcedQuery>;
+  let index: IndexReport | null = null;
+  let queryPreparer: QueryPreparer | null = null;
+  try {
+    if (s.service.kind === 'index') {
+      if (s.corpus === undefined) throw new SearchsimError('E_INPUT', `${loaded.source}: corpus: required when service.kind is "index" (a corpus file or collection folder)`);
+      const c = typeof s.corpus === 'string' ? { path: s.corpus } : s.corpus;
+      const corpusOptions = { format: c.format, markup: c.markup ?? (/gcide/i.test(c.path) ? ('gcide' as const) : ('none' as const)) };
+      shards = await openShards(
+        { corpus: resolvePath(loaded.baseDir, c.path), corpusOptions, analyzer: s.analyzer, shards: s.cluster.shards, storage: { kind: 'memory' } },
+        options.threads ?? s.cluster.shardThreads,
+      );
+      const info = await shards.info();
+      const realDocs = info.reduce((a, i) => a + i.docs, 0);
+      const realIndexBytes = info.reduce((a, i) => a + i.postingBytes, 0);
+      index = indexReport(s, realDocs, realIndexBytes, hw.memory.ramBytes);
+      checkMemoryFit(s, index, hw.memory.ramBytes - hw.memory.reservedBytes, hw.name);
+      service = new IndexServiceModel(
+        { postings: index.modelledDocs / Math.max(1, realDocs), bytes: index.modelledIndexBytes / Math.max(1, realIndexBytes) },
+        hw.cpu,
+      );
+      queryPreparer = new QueryPreparer(shards, new Analyzer(s.analyzer), { k: s.workload.k, mode: s.workload.match });
+      preparer = queryPreparer;
+      source = cycleTrace(tracePath ?? DEFAULT_TRACE, s.workload.queries, traceOptions);
+    } else {
+      service = new SyntheticServiceModel(s.service, rng.fork('service'), s.workload.k);
+      source = tracePath ? cycleTrace(tracePath, s.workload.queries, traceOptions) : blankQueries(s.workload.queries);
+    }
+    const result = await replay(
+      {
+        seed: s.seed,
+        queries: s.workload.queries,
+        warmupQueries: s.workload.warmupQueries,
+        arrival: s.workload.arrival as ArrivalSpec,
+        cluster: clusterOptions,
+        onOutcome: options.onOutcome,
+      },
+      source,
+      preparer,
+      service,
+      options.onProgress,
+    );
+    return {
+      formatVersion: RUN_FORMAT_VERSION,
+      scenario: { name: s.name, seed: s.seed, service: s.service.kind },
+      machines: s.cluster.shards * s.cluster.replicas,
+      cluster: {
+        shards: s.cluster.shards,
+        replicas: s.cluster.replicas,
+        mode: s.cluster.mode,
+        hardware: hw.name,
+        coresPerMachine: clusterOptions.cores,
+        disksPerMachine: clusterOptions.disks,
+        selection: s.cluster.selection,
+      },
+      index,
+      workload: {
+        arrival: s.workload.arrival,
+        trace: s.service.kind === 'index' ? (s.workload.trace ?? 'workloads/trec-2005-efficiency/queries.jsonl') : (s.workload.trace ?? null),
+        k: s.workload.k,
+        match: s.workload.match,
+        skippedLines: skipped,
+      },
+      receiptCache: queryPreparer ? { hits: queryPreparer.receiptHits, misses: queryPreparer.receiptMisses } : null,
+      ...result,
+    };
+  } finally {
+    await shards?.close();
+  }
+}
+
+function indexReport(s: Scenario, realDocs: number, realIndexBytes: number, ramBytes: number): IndexReport {
+  const modelledDocs = s.cluster.modelledDocs ?? realDocs;
+  const modelledIndexBytes =
+    s.cluster.modelledDocs !== undefined ? modelledDocs * (s.cluster.indexBytesPerDoc ?? BRIN_PAGE_INDEX_BYTES_PER_DOC) : realIndexBytes;
+  const machines = s.cluster.shards * s.cluster.replicas;
+  return {
+    realDocs,
+    realIndexBytes,
+    modelledDocs,
+    modelledIndexBytes,
+    modelledBytesPerDoc: modelledIndexBytes / Math.max(1, modelledDocs),
+    shardIndexBytes: modelledIndexBytes / s.cluster.shards,
+    ramBytesPerMachine: ramBytes,
+    aggregateRamBytes: ramBytes * machines,
+  };
+}
+
+/** Memory mode holds each shard's whole index in RAM: a layout that cannot is refused, saying by how much. */
+function checkMemoryFit(s: Scenario, index: IndexReport, usableBytes: number, hardware: string): void {
+  if (s.cluster.mode !== 'memory' || index.shardIndexBytes <= usableBytes) return;
+  const need = Math.ceil(index.modelledIndexBytes / usableBytes);
+  throw errors.option(
+    'cluster.shards',
+    `enough for memory mode: a shard's index of ${formatBytes(index.shardIndexBytes)} does not fit the ${formatBytes(usableBytes)} a ${hardware} machine has for it, by ${formatBytes(index.shardIndexBytes - usableBytes)}; use at least ${need} shards`,
+    s.cluster.shards,
+  );
+}

@@ -1,0 +1,10 @@
+export { ARRIVAL_KINDS, openArrivals } from './arrivals.ts';
+export type { ArrivalSpec, OpenArrivals } from './arrivals.ts';
+export { QueryPreparer } from './prepare.ts';
+export type { PreparerOptions } from './prepare.ts';
+export { blankPreparer, replay } from './replay.ts';
+export type { MeanSummary, Preparer, ReplayResult, ReplaySpec } from './replay.ts';
+export { blankQueries, cycleTrace } from './source.ts';
+export type { SourcedQuery } from './source.ts';
+export { TRACE_FORMATS, guessTraceFormat, parseTimeS, readTrace } from './trace.ts';
+export type { TraceFormat, TraceOptions, TraceQuery } from './trace.ts';

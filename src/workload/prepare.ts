@@ -1,0 +1,95 @@
+import { LRUCache } from 'lru-cache';
+import type { Analyzer } from '../analysis/index.ts';
+import { RECEIPT_HEAD, type PreparedQuery } from '../cluster/index.ts';
+import { analyzeQuery, type MatchMode, type ShardSet, type WeightedTerm } from '../index/index.ts';
+
+export interface PreparerOptions {
+  k: number;
+  mode: MatchMode;
+  /** Bytes of receipts kept for repeated queries (default 256 MiB). */
+  receiptCacheBytes?: number;
+  /** Rewrites a query's terms before it runs (query expansion). */
+  rewrite?: (terms: WeightedTerm[]) => WeightedTerm[];
+}
+
+interface CachedWork {
+  termKeys: Int32Array;
+  shardWork: Float64Array;
+}
+
+/**
+ * Turns query texts into the cluster's prepared queries: analysed (and rewritten), run for real on every
+ * shard in one batch, their receipts packed into one typed array each. Receipts depend only on the query
+ * and the index version, never on timing, so a repeated query's come from a cache (DESIGN.md section 2).
+ */
+export class QueryPreparer {
+  /** Cluster-wide term ids: the keys of modelled buffer caches. */
+  private readonly termIds = new Map<string, number>();
+  private readonly cache: LRUCache<string, CachedWork>;
+  /** Bumped when the index changes, so older receipts are not reused. */
+  indexVersion = 0;
+  receiptHits = 0;
+  receiptMisses = 0;
+
+  constructor(
+    private readonly shards: ShardSet,
+    private readonly analyzer: Analyzer,
+    private readonly options: PreparerOptions,
+  ) {
+    this.cache = new LRUCache<string, CachedWork>({
+      maxSize: options.receiptCacheBytes ?? 256 * 2 ** 20,
+      sizeCalculation: (v) => v.shardWork.byteLength + v.termKeys.byteLength + 64,
+    });
+  }
+
+  private termId(t: string): number {
+    let id = this.termIds.get(t);
+    if (id === undefined) this.termIds.set(t, (id = this.termIds.size));
+    return id;
+  }
+
+  async prepare(texts: readonly string[], firstSeq: number): Promise<PreparedQuery[]> {
+    const terms = texts.map((t) => {
+      const base = analyzeQuery(this.analyzer, t);
+      return this.options.rewrite ? this.options.rewrite(base) : base;
+    });
+    const keys = terms.map((ts) => `${this.indexVersion}\u0001${ts.map((t) => `${t.term}\u0002${t.weight}`).join('\u0001')}`);
+    const missing = new Map<string, number>();
+    keys.forEach((k, i) => {
+      if (!this.cache.has(k) && !missing.has(k) && terms[i].length > 0) missing.set(k, i);
+    });
+    const fresh = new Map<string, CachedWork>();
+    if (missing.size > 0) {
+      const idx = [...missing.values()];
+      const results = await this.shards.search(idx.map((i) => ({ terms: terms[i], k: this.options.k, mode: this.options.mode })));
+      const S = this.shards.shardCount;
+      idx.forEach((i, n) => {
+        const T = terms[i].length;
+        const stride = RECEIPT_HEAD + 2 * T;
+        const work = new Float64Array(S * stride);
+        results[n].receipts.forEach((r, s) => {
+          const b = s * stride;
+          work[b] = r.decoded;
+          work[b + 1] = r.scored;
+          work[b + 2] = r.hits;
+          for (let j = 0; j < T; j++) {
+            work[b + RECEIPT_HEAD + 2 * j] = r.termPostings[j];
+            work[b + RECEIPT_HEAD + 2 * j + 1] = r.termBytes[j];
+          }
+        });
+        const w = { termKeys: Int32Array.from(terms[i].map((t) => this.termId(t.term))), shardWork: work };
+        fresh.set(keys[i], w);
+        this.cache.set(keys[i], w);
+      });
+    }
+    return texts.map((_, i) => {
+      const seq = firstSeq + i;
+      if (terms[i].length === 0) return { seq, termCount: 0, termKeys: new Int32Array(0), shardWork: new Float64Array(this.shards.shardCount * RECEIPT_HEAD) };
+      // Entries made by this batch are read from `fresh`: a small cache may already have evicted them.
+      const c = fresh.get(keys[i]) ?? this.cache.get(keys[i])!;
+      if (missing.get(keys[i]) === i) this.receiptMisses++;
+      else this.receiptHits++;
+      return { seq, termCount: terms[i].length, termKeys: c.termKeys, shardWork: c.shardWork };
+    });
+  }
+}

@@ -1,0 +1,232 @@
+import { Cluster, type ClusterOptions, type PreparedQuery, type QueryOutcome, type ServiceModel } from '../cluster/index.ts';
+import { Rng, errors, invariant } from '../core/index.ts';
+import { LatencyRecorder, type LatencySummary } from '../metrics/index.ts';
+import { Simulation } from '../sim/index.ts';
+import { openArrivals, type ArrivalSpec } from './arrivals.ts';
+import type { SourcedQuery } from './source.ts';
+
+/** Turns a chunk of query texts into prepared queries (real receipts, or nothing for synthetic service). */
+export interface Preparer {
+  prepare(texts: readonly string[], firstSeq: number): Promise<PreparedQuery[]>;
+}
+
+export interface ReplaySpec {
+  seed: number;
+  /** Queries in the run, warm-up included. */
+  queries: number;
+  /** The first queries warm caches and queues and are left out of every statistic. */
+  warmupQueries: number;
+  arrival: ArrivalSpec;
+  cluster: ClusterOptions;
+  /** Queries prepared per round trip to the shards. */
+  chunk?: number;
+  /** Buckets of the buffer-cache hit ratio series. */
+  cacheBuckets?: number;
+  /** Called with every query's outcome, warm-up included (for scripted experiments). */
+  onOutcome?: (o: QueryOutcome) => void;
+}
+
+export interface MeanSummary {
+  mean: number;
+  max: number;
+}
+
+export interface ReplayResult {
+  queries: { total: number; warmup: number; measured: number };
+  latencyMs: LatencySummary;
+  serviceMs: LatencySummary;
+  /** Measured queries completed per second of virtual time. */
+  throughputQps: number;
+  /** Measured queries offered per second (from their intended arrivals). */
+  offeredQps: number;
+  /** Virtual time from the first measured arrival to the last measured completion. */
+  measuredWindowMs: number;
+  perQuery: { seeks: number; bytesRead: number; postingsDecoded: number; energyJ: number };
+  utilisation: { cpu: MeanSummary; disk: MeanSummary };
+  /** Busiest shard's work over the mean shard's (1 = perfectly even). */
+  shardImbalance: number;
+  /** Disk mode: the modelled buffer caches' hit ratio, overall and over the run (warm-up included). */
+  bufferCache: { hitRatio: number; overTime: { fromQuery: number; toQuery: number; hitRatio: number }[] } | null;
+  events: number;
+}
+
+function meanMax(xs: Float64Array): MeanSummary {
+  if (xs.length === 0) return { mean: 0, max: 0 };
+  let s = 0;
+  let m = 0;
+  for (const x of xs) {
+    s += x;
+    if (x > m) m = x;
+  }
+  return { mean: s / xs.length, max: m };
+}
+
+/**
+ * Replays a workload on a modelled cluster: the driver of the simulation. Queries stream in chunks; each
+ * chunk is prepared (run for real on the shards) before its arrivals enter the event heap, so memory stays
+ * bounded however long the trace. Open loop: arrivals are fixed in advance and latency runs from them.
+ * Closed loop: each client sends its next query a think time after the previous one completes.
+ */
+export async function replay(
+  spec: ReplaySpec,
+  source: AsyncIterable<SourcedQuery>,
+  preparer: Preparer,
+  service: ServiceModel,
+  onProgress?: (done: number, total: number) => void,
+): Promise<ReplayResult> {
+  if (!Number.isInteger(spec.queries) || spec.queries < 1) throw errors.option('workload.queries', 'a positive integer', spec.queries);
+  if (!Number.isInteger(spec.warmupQueries) || spec.warmupQueries < 0 || spec.warmupQueries >= spec.queries) {
+    throw errors.option('workload.warmupQueries', `an integer from 0 to ${spec.queries - 1} (fewer than workload.queries)`, spec.warmupQueries);
+  }
+  const rng = new Rng(spec.seed);
+  const sim = new Simulation();
+  const cluster = new Cluster(sim, spec.cluster, service, rng.fork('cluster'));
+  cluster.stopMeasuring();
+  const latency = new LatencyRecorder();
+  const serviceTime = new LatencyRecorder();
+  const chunk = spec.chunk ?? 2048;
+  const buckets = spec.cacheBuckets ?? 20;
+  const bucketSize = Math.max(1, Math.ceil(spec.queries / buckets));
+  const lookups = new Float64Array(Math.ceil(spec.queries / bucketSize));
+  const cacheHits = new Float64Array(lookups.length);
+  const totals = { seeks: 0, bytesRead: 0, postingsDecoded: 0, energyJ: 0 };
+  let measured = 0;
+  let firstMeasuredArrival = Infinity;
+  let lastMeasuredArrival = 0;
+  let lastDone = 0;
+  let done = 0;
+
+  const record = (o: QueryOutcome): void => {
+    done++;
+    spec.onOutcome?.(o);
+    const b = Math.floor(o.seq / bucketSize);
+    lookups[b] += o.cacheLookups;
+    cacheHits[b] += o.cacheHits;
+    if (o.seq < spec.warmupQueries) return;
+    measured++;
+    latency.record(o.doneMs - o.arrivalMs);
+    serviceTime.record(o.serviceMs);
+    totals.seeks += o.seeks;
+    totals.bytesRead += o.bytesRead;
+    totals.postingsDecoded += o.postingsDecoded;
+    totals.energyJ += o.energyJ;
+    if (o.doneMs > lastDone) lastDone = o.doneMs;
+  };
+  const arrive = (q: PreparedQuery, onDone: (o: QueryOutcome) => void): void => {
+    if (q.seq === spec.warmupQueries) cluster.startMeasuring();
+    if (q.seq >= spec.warmupQueries) {
+      firstMeasuredArrival = Math.min(firstMeasuredArrival, sim.nowMs);
+      lastMeasuredArrival = Math.max(lastMeasuredArrival, sim.nowMs);
+    }
+    cluster.submit(q, onDone);
+  };
+
+  const it = source[Symbol.asyncIterator]();
+  let seq = 0;
+  let exhausted = false;
+  const nextChunk = async (): Promise<{ prepared: PreparedQuery[]; sourced: SourcedQuery[] }> => {
+    const sourced: SourcedQuery[] = [];
+    while (!exhausted && sourced.length < chunk && seq + sourced.length < spec.queries) {
+      const r = await it.next();
+      if (r.done) exhausted = true;
+      else sourced.push(r.value);
+    }
+    const prepared = await preparer.prepare(
+      sourced.map((s) => s.q),
+      seq,
+    );
+    seq += prepared.length;
+    onProgress?.(seq, spec.queries);
+    return { prepared, sourced };
+  };
+
+  if (spec.arrival.kind !== 'closed') {
+    const arrivals = openArrivals(spec.arrival, rng.fork('arrivals'));
+    for (;;) {
+      const { prepared, sourced } = await nextChunk();
+      if (prepared.length === 0) break;
+      let t = sim.nowMs;
+      prepared.forEach((q, i) => {
+        t = arrivals.next(sourced[i].tS, sourced[i].where);
+        sim.at(Math.max(t, sim.nowMs), () => arrive(q, record));
+      });
+      sim.run(t);
+    }
+    sim.run();
+  } else {
+    const { clients, thinkMs } = spec.arrival;
+    const thinkFixed = spec.arrival.think === 'fixed';
+    if (!Number.isInteger(clients) || clients < 1) throw errors.option('workload.arrival.clients', 'a positive integer', clients);
+    const thinkRng = rng.fork('think');
+    const buffer: PreparedQuery[] = [];
+    let starved: number[] = [];
+    const startNext = (client: number): void => {
+      const q = buffer.shift();
+      if (!q) {
+        starved.push(client);
+        if (!exhausted || buffer.length > 0) sim.stop();
+        return;
+      }
+      arrive(q, (o) => {
+        record(o);
+        const think = thinkFixed ? thinkMs : thinkRng.exponential(thinkMs);
+        sim.at(o.doneMs + think, () => startNext(client));
+      });
+    };
+    buffer.push(...(await nextChunk()).prepared);
+    for (let c = 0; c < clients; c++) sim.at(0, () => startNext(c));
+    for (;;) {
+      sim.run();
+      if (starved.length === 0 || seq >= spec.queries || exhausted) break;
+      const more = (await nextChunk()).prepared;
+      if (more.length === 0) break;
+      buffer.push(...more);
+      const waiting = starved;
+      starved = [];
+      for (const c of waiting) sim.at(sim.nowMs, () => startNext(c));
+    }
+  }
+  invariant(done === seq, `every query completes (${done} of ${seq})`);
+  if (seq <= spec.warmupQueries) {
+    throw errors.option('workload.warmupQueries', `fewer than the ${seq} queries the workload has`, spec.warmupQueries);
+  }
+
+  const windowMs = Math.max(1e-9, lastDone - firstMeasuredArrival);
+  const util = cluster.utilisation(windowMs);
+  const shardMean = cluster.shardBusyMs.reduce((a, b) => a + b, 0) / spec.cluster.shards;
+  const shardMax = cluster.shardBusyMs.reduce((a, b) => Math.max(a, b), 0);
+  const totalLookups = lookups.reduce((a, b) => a + b, 0);
+  const bufferCache =
+    spec.cluster.mode === 'disk' && totalLookups > 0
+      ? {
+          hitRatio: cacheHits.reduce((a, b) => a + b, 0) / totalLookups,
+          overTime: Array.from(lookups, (l, b) => ({
+            fromQuery: b * bucketSize,
+            toQuery: Math.min(seq, (b + 1) * bucketSize) - 1,
+            hitRatio: l > 0 ? cacheHits[b] / l : 0,
+          })).filter((x) => x.fromQuery < seq),
+        }
+      : null;
+  const per = (x: number) => (measured > 0 ? x / measured : 0);
+  const arrivalSpan = lastMeasuredArrival - firstMeasuredArrival;
+  return {
+    queries: { total: seq, warmup: spec.warmupQueries, measured },
+    latencyMs: latency.summary(),
+    serviceMs: serviceTime.summary(),
+    throughputQps: (measured / windowMs) * 1000,
+    offeredQps: measured > 1 && arrivalSpan > 0 ? ((measured - 1) / arrivalSpan) * 1000 : 0,
+    measuredWindowMs: windowMs,
+    perQuery: { seeks: per(totals.seeks), bytesRead: per(totals.bytesRead), postingsDecoded: per(totals.postingsDecoded), energyJ: per(totals.energyJ) },
+    utilisation: { cpu: meanMax(util.cpu), disk: meanMax(util.disk) },
+    shardImbalance: shardMean > 0 ? shardMax / shardMean : 1,
+    bufferCache,
+    events: sim.processedEvents,
+  };
+}
+
+/** A preparer for synthetic service: queries carry no index work. */
+export const blankPreparer: Preparer = {
+  async prepare(texts, firstSeq) {
+    return texts.map((_, i) => ({ seq: firstSeq + i, termCount: 0, termKeys: new Int32Array(0), shardWork: new Float64Array(0) }));
+  },
+};

@@ -85,6 +85,10 @@ export class Cluster {
   private readonly diskMs: Float64Array;
   /** Measured busy time per shard (CPU + disk), for imbalance. */
   readonly shardBusyMs: Float64Array;
+  /** The replica-load callback, made once: outstanding requests at replica r of the shard being routed. */
+  private loadBase = 0;
+  private loadNowMs = 0;
+  private readonly load = (r: number): number => this.outstanding.count(this.loadBase + r, this.loadNowMs);
 
   constructor(
     private readonly sim: Simulation,
@@ -101,7 +105,7 @@ export class Cluster {
     this.disks = new StationBank(this.machines * o.disks, 1);
     this.caches =
       o.mode === 'disk' && o.cacheBytes > 0
-        ? Array.from({ length: this.machines }, () => new LRUCache<number, number>({ maxSize: o.cacheBytes, sizeCalculation: (v) => Math.max(1, Math.ceil(v)) }))
+        ? Array.from({ length: this.machines }, () => new LRUCache<number, number>({ maxSize: o.cacheBytes }))
         : [];
     this.selector = replicaSelector(o.selection, o.shards, rng.fork('replica-selection'));
     this.outstanding = new Outstanding(this.machines);
@@ -157,7 +161,12 @@ export class Cluster {
     const hw = o.hardware;
     const now = this.sim.nowMs;
     const R = o.replicas;
-    const replica = R === 1 ? 0 : this.selector.choose(shard, R, (r) => this.outstanding.count(shard * R + r, now));
+    let replica = 0;
+    if (R > 1) {
+      this.loadBase = shard * R;
+      this.loadNowMs = now;
+      replica = this.selector.choose(shard, R, this.load);
+    }
     const machine = shard * R + replica;
     const d = this.demand;
     this.service.demand(f.q, shard, d);
@@ -167,7 +176,8 @@ export class Cluster {
     let diskBytes = 0;
     let diskBusy = 0;
     const diskMs = this.diskMs;
-    diskMs.fill(0);
+    if (o.disks === 1) diskMs[0] = 0;
+    else diskMs.fill(0);
     if (o.mode === 'memory' || this.caches.length === 0) {
       for (let i = 0; i < d.reads; i++) {
         if (o.mode === 'memory') memBytes += d.readBytes[i] * d.touchedShare;
@@ -191,7 +201,7 @@ export class Cluster {
           seeks++;
           diskBytes += bytes;
           // Cached from the moment it is asked for: a request arriving during the read counts as a hit.
-          cache.set(key, bytes);
+          cache.set(key, bytes, { size: Math.max(1, Math.ceil(bytes)) });
         }
       }
     }

@@ -1,4 +1,5 @@
 import { errors, type Rng } from '../core/index.ts';
+import { WORK_HEAD } from '../index/index.ts';
 
 /**
  * One query as the cluster sees it: the work of each shard, from real shard receipts (scaled to the
@@ -17,7 +18,7 @@ export interface PreparedQuery {
    */
   shardWork: Float64Array;
 }
-export const RECEIPT_HEAD = 3;
+export const RECEIPT_HEAD = WORK_HEAD;
 
 /** What one leaf request asks of a machine, filled in by a service model. */
 export interface LeafDemand {

@@ -5,7 +5,8 @@ export { BLOCK_SIZE, END_DOC, PostingCursor, encodePostings } from './postings.t
 export { analyzeQuery, mergeTerms, MATCH_MODES } from './query.ts';
 export type { MatchMode, SearchRequest, WeightedTerm } from './query.ts';
 export { SEGMENT_FORMAT_VERSION, Segment, SegmentBuilder } from './segment.ts';
-export { ShardIndex, emptyReceipt, sumStats } from './shardIndex.ts';
+export { ShardGroup } from './shardGroup.ts';
+export { ShardIndex, WORK_HEAD, emptyReceipt, sumStats, workStride } from './shardIndex.ts';
 export type { AnalyzedDoc, GlobalStats, Receipt, ShardIndexOptions, ShardResult, ShardStats } from './shardIndex.ts';
 export {
   LocalShards,
@@ -16,6 +17,7 @@ export {
   mergeShardResults,
   routeUpdates,
   validateSpec,
+  packWork,
 } from './shardSet.ts';
 export type { QueryResult, ShardInfo, ShardSet, ShardSetSpec, UpdateOp, UpdateResult } from './shardSet.ts';
 export { DEFAULT_DISK_CACHE_BYTES, DiskStore, MemoryStore, createStore } from './storage.ts';

@@ -59,11 +59,11 @@ export class PostingCursor {
   doc = -1;
   tf = 0;
   decoded = 0;
-  private readonly bytes: Uint8Array;
-  private readonly blockLast: Int32Array;
-  private readonly blockStart: Int32Array;
-  private readonly blockCount: number;
-  readonly df: number;
+  df = 0;
+  private bytes: Uint8Array = new Uint8Array(0);
+  private blockLast = new Int32Array(4);
+  private blockStart = new Int32Array(5);
+  private blockCount = 0;
   private readonly docs = new Int32Array(BLOCK_SIZE);
   private readonly tfs = new Int32Array(BLOCK_SIZE);
   private block = -1;
@@ -71,9 +71,20 @@ export class PostingCursor {
   private blockLen = 0;
 
   /** `bytes[offset..]` holds a list encoded by `encodePostings` with `df` postings. */
-  constructor(bytes: Uint8Array, offset: number, df: number) {
+  constructor(bytes?: Uint8Array, offset = 0, df = 0) {
+    if (bytes) this.reset(bytes, offset, df);
+  }
+
+  /** Points this cursor at another list, reusing its buffers (cursors are pooled per shard). */
+  reset(bytes: Uint8Array, offset: number, df: number): this {
     this.bytes = bytes;
     this.df = df;
+    this.doc = -1;
+    this.tf = 0;
+    this.decoded = 0;
+    this.block = -1;
+    this.inBlock = 0;
+    this.blockLen = 0;
     let p = offset;
     // inline varint reads: this runs once per term per query.
     let byte = bytes[p++];
@@ -83,11 +94,15 @@ export class PostingCursor {
       count |= (byte & 0x7f) << s;
     }
     this.blockCount = count;
-    this.blockLast = new Int32Array(count);
-    this.blockStart = new Int32Array(count + 1);
+    if (this.blockLast.length < count) {
+      this.blockLast = new Int32Array(count * 2);
+      this.blockStart = new Int32Array(count * 2 + 1);
+    }
+    const blockLast = this.blockLast;
+    const blockStart = this.blockStart;
     let last = 0;
     let end = 0;
-    const ends = new Int32Array(count);
+    // First pass stores payload ends in blockStart[b + 1]; the payload start is known after the table.
     for (let b = 0; b < count; b++) {
       byte = bytes[p++];
       let v = byte & 0x7f;
@@ -96,7 +111,7 @@ export class PostingCursor {
         v |= (byte & 0x7f) << s;
       }
       last += v;
-      this.blockLast[b] = last;
+      blockLast[b] = last;
       byte = bytes[p++];
       v = byte & 0x7f;
       for (let s = 7; byte & 0x80; s += 7) {
@@ -104,10 +119,11 @@ export class PostingCursor {
         v |= (byte & 0x7f) << s;
       }
       end += v;
-      ends[b] = end;
+      blockStart[b + 1] = end;
     }
-    this.blockStart[0] = p;
-    for (let b = 0; b < count; b++) this.blockStart[b + 1] = p + ends[b];
+    blockStart[0] = p;
+    for (let b = 1; b <= count; b++) blockStart[b] += p;
+    return this;
   }
 
   private decodeBlock(b: number): void {

@@ -53,6 +53,16 @@ export interface ShardIndexOptions {
   maxSegments: number;
 }
 
+/**
+ * A receipt packed for the simulator: `WORK_HEAD + 2 * terms` numbers: postings decoded, postings
+ * scored, hits returned, then per request term its postings and encoded bytes on the shard. One typed
+ * array a query across all shards: cheap to move between threads and to cache.
+ */
+export const WORK_HEAD = 3;
+export function workStride(terms: number): number {
+  return WORK_HEAD + 2 * terms;
+}
+
 const LOC_SCALE = 2 ** 26; // documents per segment < 64 M; serials < 2^27
 
 /**
@@ -83,6 +93,11 @@ export class ShardIndex {
     for (const g of this.segments) s += g.postingBytes;
     return s;
   }
+  /** Calls `fn` for every term of every segment (a term in several segments more than once). */
+  forEachTerm(fn: (term: string) => void): void {
+    for (const seg of this.segments) for (const t of seg.terms) fn(t);
+  }
+
   /** Whether a live document has this id. */
   has(id: string): boolean {
     return this.loc.has(id);
@@ -202,26 +217,61 @@ export class ShardIndex {
   /** Evaluates one query with collection-wide statistics: this shard's top k and its receipt. */
   search(req: SearchRequest, global: GlobalStats): ShardResult {
     const nq = req.terms.length;
-    invariant(global.df.length === nq, 'one df per request term');
+    const packed = new Float64Array(workStride(nq));
+    const heap = this.evaluate(req, global, packed, 0);
     const receipt: Receipt = {
       terms: nq,
-      hits: 0,
+      hits: heap.size,
       postings: 0,
       bytes: 0,
-      decoded: 0,
-      scored: 0,
-      termPostings: new Array<number>(nq).fill(0),
-      termBytes: new Array<number>(nq).fill(0),
+      decoded: packed[0],
+      scored: packed[1],
+      termPostings: new Array<number>(nq),
+      termBytes: new Array<number>(nq),
     };
-    const heap = new TopK(req.k);
-    const scorer = new Bm25Scorer(this.options.bm25, global);
-    const w = req.terms.map((t, i) => (global.df[i] > 0 ? t.weight * idf(global.docCount, global.df[i]) : 0));
-    for (const seg of this.segments) {
-      if (req.mode === 'and') searchAnd(seg, req, w, scorer, heap, receipt);
-      else searchOr(seg, req, w, scorer, heap, receipt);
+    for (let q = 0; q < nq; q++) {
+      receipt.termPostings[q] = packed[WORK_HEAD + 2 * q];
+      receipt.termBytes[q] = packed[WORK_HEAD + 2 * q + 1];
+      receipt.postings += receipt.termPostings[q];
+      receipt.bytes += receipt.termBytes[q];
     }
-    receipt.hits = heap.size;
     return { hits: heap.sorted(), receipt };
+  }
+
+  /**
+   * Evaluates one query and writes only its receipt, packed (see `workStride`), into `out` at `at`: the
+   * simulator's path, which needs no hit objects. Returns the number of hits.
+   */
+  searchPacked(req: SearchRequest, global: GlobalStats, out: Float64Array, at: number): number {
+    return this.evaluate(req, global, out, at).size;
+  }
+
+  private heap = new TopK(10);
+  private readonly scratch = new SearchScratch();
+
+  private evaluate(req: SearchRequest, global: GlobalStats, out: Float64Array, at: number): TopK {
+    const nq = req.terms.length;
+    invariant(global.df.length === nq, 'one df per request term');
+    const heap = this.heap.reset(req.k);
+    const scratch = this.scratch.prepare(nq);
+    const w = scratch.weights;
+    let any = false;
+    for (let i = 0; i < nq; i++) {
+      w[i] = global.df[i] > 0 ? req.terms[i].weight * idf(global.docCount, global.df[i]) : 0;
+      if (w[i] > 0) any = true;
+    }
+    if (!any && req.mode === 'or') {
+      // Nothing can score; the receipt still books each list's size (a lookup reads it).
+      for (const seg of this.segments) openLists(seg, req, w, out, at, scratch);
+      return heap;
+    }
+    const scorer = new Bm25Scorer(this.options.bm25, global);
+    for (const seg of this.segments) {
+      if (req.mode === 'and') searchAnd(seg, req, w, scorer, heap, out, at, scratch);
+      else searchOr(seg, req, w, scorer, heap, out, at, scratch);
+    }
+    out[at + 2] = heap.size;
+    return heap;
   }
 
   close(): void {
@@ -240,28 +290,62 @@ interface OpenList {
   upper: number;
 }
 
-/** Opens the cursors of the request's terms present in a segment and books their sizes in the receipt. */
-function openLists(seg: Segment, req: SearchRequest, w: number[], receipt: Receipt): OpenList[] {
-  const lists: OpenList[] = [];
-  req.terms.forEach((t, q) => {
-    const o = seg.termOrdinal.get(t.term);
-    if (o === undefined) return;
+/** Per-shard buffers reused from query to query: evaluation allocates almost nothing. */
+class SearchScratch {
+  weights = new Float64Array(16);
+  contrib = new Float64Array(16);
+  matched = new Uint8Array(16);
+  prefix = new Float64Array(16);
+  lists: OpenList[] = [];
+  private pool: OpenList[] = [];
+  private used = 0;
+  prepare(nq: number): this {
+    if (this.weights.length < nq) {
+      this.weights = new Float64Array(nq * 2);
+      this.contrib = new Float64Array(nq * 2);
+      this.matched = new Uint8Array(nq * 2);
+      this.prefix = new Float64Array(nq * 2);
+    }
+    this.used = 0;
+    return this;
+  }
+  /** A list slot for the current segment (valid until the next `prepare`). */
+  take(q: number, bytes: Uint8Array, df: number, weight: number): OpenList {
+    let l = this.pool[this.used];
+    if (!l) this.pool.push((l = { q: 0, cur: new PostingCursor(), weight: 0, upper: 0 }));
+    this.used++;
+    l.q = q;
+    l.weight = weight;
+    l.upper = 0;
+    l.cur.reset(bytes, 0, df);
+    return l;
+  }
+}
+
+/**
+ * Opens the cursors of the request's terms present in a segment and books each list's postings and
+ * bytes into the packed receipt at `at`. Returns the opened lists (those that can score).
+ */
+function openLists(seg: Segment, req: SearchRequest, w: Float64Array, out: Float64Array, at: number, scratch: SearchScratch): OpenList[] {
+  const lists = scratch.lists;
+  lists.length = 0;
+  const terms = req.terms;
+  for (let q = 0; q < terms.length; q++) {
+    const o = seg.termOrdinal.get(terms[q].term);
+    if (o === undefined) continue;
     const bytes = seg.postBytes[o];
-    receipt.termPostings[q] += seg.df[o];
-    receipt.termBytes[q] += bytes;
-    receipt.postings += seg.df[o];
-    receipt.bytes += bytes;
-    if (w[q] <= 0) return;
-    const cur = new PostingCursor(seg.store.read(seg.postOffset[o], bytes), 0, seg.df[o]);
-    lists.push({ q, cur, weight: w[q], upper: 0 });
-  });
+    out[at + WORK_HEAD + 2 * q] += seg.df[o];
+    out[at + WORK_HEAD + 2 * q + 1] += bytes;
+    if (w[q] <= 0) continue;
+    lists.push(scratch.take(q, seg.store.read(seg.postOffset[o], bytes), seg.df[o], w[q]));
+  }
   return lists;
 }
 
 /** Exact score of a candidate: contributions summed in request-term order. */
-function sumInOrder(contrib: Float64Array, matched: Uint8Array): number {
+function sumInOrder(contrib: Float64Array, matched: Uint8Array, n: number): number {
   let s = 0;
-  for (let i = 0; i < contrib.length; i++) if (matched[i]) s += contrib[i];
+  for (let i = 0; i < n; i++) if (matched[i]) s += contrib[i];
   return s;
 }
 
@@ -280,12 +364,14 @@ const SLACK = 1e-9;
 function searchOr(
   seg: Segment,
   req: SearchRequest,
-  w: number[],
+  w: Float64Array,
   scorer: Bm25Scorer,
   heap: TopK,
-  receipt: Receipt,
+  out: Float64Array,
+  at: number,
+  scratch: SearchScratch,
 ): void {
-  const lists = openLists(seg, req, w, receipt);
+  const lists = openLists(seg, req, w, out, at, scratch);
   const n = lists.length;
   if (n === 0 || req.k <= 0) return;
   for (const l of lists) {
@@ -299,11 +385,13 @@ function searchOr(
     l.cur.next();
   }
   lists.sort((a, b) => a.upper - b.upper || a.q - b.q);
-  const prefix = new Float64Array(n);
+  const prefix = scratch.prefix;
   let acc = 0;
   for (let j = 0; j < n; j++) prefix[j] = acc += lists[j].upper;
-  const contrib = new Float64Array(req.terms.length);
-  const matched = new Uint8Array(req.terms.length);
+  const nq = req.terms.length;
+  const contrib = scratch.contrib;
+  const matched = scratch.matched;
+  matched.fill(0, 0, nq);
   const deleted = seg.deleted;
   const docIds = seg.docIds;
   const lens = seg.docLens;
@@ -352,28 +440,39 @@ function searchOr(
       }
     }
     if (!pruned) {
-      heap.offer(sumInOrder(contrib, matched), docIds[cand]);
+      heap.offer(sumInOrder(contrib, matched, nq), docIds[cand]);
       if (heap.threshold !== theta) {
         theta = heap.threshold;
         cut = theta - Math.abs(theta) * SLACK;
         while (ess < n && prefix[ess] < cut) ess++;
       }
     }
-    matched.fill(0);
+    matched.fill(0, 0, nq);
   }
-  for (const l of lists) receipt.decoded += l.cur.decoded;
-  receipt.scored += scored;
+  for (const l of lists) out[at] += l.cur.decoded;
+  out[at + 1] += scored;
 }
 
 /** Conjunctive top-k: the shortest list leads, the others are advanced to its documents. */
-function searchAnd(seg: Segment, req: SearchRequest, w: number[], scorer: Bm25Scorer, heap: TopK, receipt: Receipt): void {
-  const lists = openLists(seg, req, w, receipt);
+function searchAnd(
+  seg: Segment,
+  req: SearchRequest,
+  w: Float64Array,
+  scorer: Bm25Scorer,
+  heap: TopK,
+  out: Float64Array,
+  at: number,
+  scratch: SearchScratch,
+): void {
+  const lists = openLists(seg, req, w, out, at, scratch);
   // Every term must match: a term absent from this segment, or from the whole collection (weight 0),
   // leaves nothing to find here.
   if (req.k <= 0 || lists.length < req.terms.length) return;
   lists.sort((a, b) => a.cur.df - b.cur.df || a.q - b.q);
-  const contrib = new Float64Array(req.terms.length);
-  const matched = new Uint8Array(req.terms.length).fill(1);
+  const nq = req.terms.length;
+  const contrib = scratch.contrib;
+  const matched = scratch.matched;
+  matched.fill(1, 0, nq);
   const lead = lists[0].cur;
   let d = lead.next();
   let scored = 0;
@@ -392,12 +491,12 @@ function searchAnd(seg: Segment, req: SearchRequest, w: number[], scorer: Bm25Sc
       const len = seg.docLens[d];
       for (const l of lists) contrib[l.q] = scorer.termScore(l.weight, l.cur.tf, len);
       scored += lists.length;
-      heap.offer(sumInOrder(contrib, matched), seg.docIds[d]);
+      heap.offer(sumInOrder(contrib, matched, nq), seg.docIds[d]);
     }
     d = lead.next();
   }
-  for (const l of lists) receipt.decoded += l.cur.decoded;
-  receipt.scored += scored;
+  for (const l of lists) out[at] += l.cur.decoded;
+  out[at + 1] += scored;
 }
 
 /** Collection statistics summed over shards, aligned with the request's terms. */

@@ -3,7 +3,8 @@ import { errors, shardOf } from '../core/index.ts';
 import { readCorpus, type CorpusOptions } from '../corpus/index.ts';
 import { DEFAULT_BM25, validateBm25, type Bm25Params } from './bm25.ts';
 import type { SearchRequest } from './query.ts';
-import { ShardIndex, sumStats, type GlobalStats, type Receipt, type ShardResult, type ShardStats } from './shardIndex.ts';
+import { ShardGroup } from './shardGroup.ts';
+import { ShardIndex, WORK_HEAD, sumStats, workStride, type GlobalStats, type Receipt, type ShardResult, type ShardStats } from './shardIndex.ts';
 import type { StorageSpec } from './storage.ts';
 import { mergeTopK, type Hit } from './topk.ts';
 
@@ -33,6 +34,17 @@ export interface QueryResult {
   receipts: Receipt[];
 }
 
+/** Packs a receipt object in the `workStride` layout (the inverse of what `searchPacked` writes). */
+export function packWork(r: Receipt, out: Float64Array, at: number): void {
+  out[at] = r.decoded;
+  out[at + 1] = r.scored;
+  out[at + 2] = r.hits;
+  for (let j = 0; j < r.termPostings.length; j++) {
+    out[at + WORK_HEAD + 2 * j] = r.termPostings[j];
+    out[at + WORK_HEAD + 2 * j + 1] = r.termBytes[j];
+  }
+}
+
 export interface ShardInfo {
   shard: number;
   docs: number;
@@ -50,6 +62,8 @@ export interface ShardSet {
   readonly shardCount: number;
   info(): Promise<ShardInfo[]>;
   search(requests: readonly SearchRequest[]): Promise<QueryResult[]>;
+  /** Only the packed work of each request (no hits): what the simulator needs, at a fraction of the cost. */
+  work(requests: readonly SearchRequest[]): Promise<Float64Array[]>;
   update(ops: readonly UpdateOp[]): Promise<UpdateResult>;
   close(): Promise<void>;
 }
@@ -134,7 +148,7 @@ export function routeUpdates(ops: readonly UpdateOp[], shardCount: number): Map<
 }
 
 /** Applies one shard's operations in order: runs of upserts become one delta segment. */
-export function applyUpdates(index: ShardIndex, analyzer: Analyzer, ops: readonly UpdateOp[]): UpdateResult {
+export function applyUpdates(index: ShardIndex, analyzer: Analyzer, ops: readonly UpdateOp[], onTerm?: (term: string) => void): UpdateResult {
   const unknownDeletes: string[] = [];
   let pending: { id: string; terms: string[] }[] = [];
   const flush = () => {
@@ -143,7 +157,9 @@ export function applyUpdates(index: ShardIndex, analyzer: Analyzer, ops: readonl
   };
   for (const op of ops) {
     if (op.op === 'upsert') {
-      pending.push({ id: op.id, terms: analyzer.terms(op.title ? `${op.title}\n${op.text}` : op.text) });
+      const terms = analyzer.terms(op.title ? `${op.title}\n${op.text}` : op.text);
+      if (onTerm) for (const t of terms) onTerm(t);
+      pending.push({ id: op.id, terms });
     } else {
       // A pending upsert of the same id must land before its delete.
       if (pending.some((p) => p.id === op.id)) flush();
@@ -158,43 +174,50 @@ export function applyUpdates(index: ShardIndex, analyzer: Analyzer, ops: readonl
 export class LocalShards implements ShardSet {
   private constructor(
     readonly spec: ShardSetSpec,
-    private readonly shards: ShardIndex[],
-    private readonly analyzer: Analyzer,
+    private readonly group: ShardGroup,
   ) {}
 
   static async open(spec: ShardSetSpec): Promise<LocalShards> {
     const m = await loadShards(spec);
-    const list = Array.from({ length: spec.shards }, (_, i) => m.get(i)!);
-    return new LocalShards(spec, list, new Analyzer(spec.analyzer));
+    const order = Array.from({ length: spec.shards }, (_, i) => i);
+    return new LocalShards(spec, new ShardGroup(order, m, spec.shards, new Analyzer(spec.analyzer)));
   }
 
   get shardCount(): number {
-    return this.shards.length;
+    return this.spec.shards;
   }
 
   async info(): Promise<ShardInfo[]> {
-    return this.shards.map((s, shard) => ({ shard, docs: s.docCount, postingBytes: s.postingBytes, segments: s.segmentCount }));
+    return this.group.info();
+  }
+
+  private globals(requests: readonly SearchRequest[]): GlobalStats[] {
+    const terms = batchTerms(requests);
+    return globalStatsFor(requests, terms, this.group.stats(terms));
   }
 
   async search(requests: readonly SearchRequest[]): Promise<QueryResult[]> {
     if (requests.length === 0) return [];
-    const terms = batchTerms(requests);
-    const globals = globalStatsFor(requests, terms, this.shards.map((s) => s.stats(terms)));
-    const perShard = this.shards.map((s) => requests.map((r, q) => s.search(r, globals[q])));
-    return mergeShardResults(requests, perShard);
+    return mergeShardResults(requests, this.group.search(requests, this.globals(requests)));
+  }
+
+  async work(requests: readonly SearchRequest[]): Promise<Float64Array[]> {
+    if (requests.length === 0) return [];
+    const all = this.group.work(requests, this.globals(requests));
+    let at = 0;
+    return requests.map((r) => {
+      const n = this.spec.shards * workStride(r.terms.length);
+      const w = all.slice(at, at + n);
+      at += n;
+      return w;
+    });
   }
 
   async update(ops: readonly UpdateOp[]): Promise<UpdateResult> {
-    const out: UpdateResult = { applied: 0, unknownDeletes: [] };
-    for (const [s, list] of routeUpdates(ops, this.shardCount)) {
-      const r = applyUpdates(this.shards[s], this.analyzer, list);
-      out.applied += r.applied;
-      out.unknownDeletes.push(...r.unknownDeletes);
-    }
-    return out;
+    return this.group.update(ops);
   }
 
   async close(): Promise<void> {
-    for (const s of this.shards) s.close();
+    this.group.close();
   }
 }

@@ -18,12 +18,24 @@ export function compareHits(a: Hit, b: Hit): number {
  * once against it. `threshold` is the score a new document must reach to have any chance of entering.
  */
 export class TopK {
-  private readonly scores: Float64Array;
-  private readonly ids: string[];
+  private scores: Float64Array;
+  private ids: string[];
   size = 0;
-  constructor(readonly k: number) {
+  k: number;
+  constructor(k: number) {
+    this.k = k;
     this.scores = new Float64Array(Math.max(1, k));
     this.ids = new Array<string>(Math.max(1, k));
+  }
+  /** Empties the heap for another query, keeping its buffers when they are large enough. */
+  reset(k: number): this {
+    this.k = k;
+    this.size = 0;
+    if (this.scores.length < k) {
+      this.scores = new Float64Array(k);
+      this.ids = new Array<string>(k);
+    }
+    return this;
   }
   get full(): boolean {
     return this.size >= this.k;

@@ -6,6 +6,7 @@ import {
   globalStatsFor,
   mergeShardResults,
   validateSpec,
+  workStride,
   type QueryResult,
   type SearchRequest,
   type ShardInfo,
@@ -80,6 +81,26 @@ export class WorkerShards implements ShardSet {
     const perShard = new Array<ShardResult[]>(this.shardCount);
     answers.forEach((a, w) => a.forEach((r, i) => (perShard[this.owned[w][i]] = r)));
     return mergeShardResults(requests, perShard);
+  }
+
+  async work(requests: readonly SearchRequest[]): Promise<Float64Array[]> {
+    if (requests.length === 0) return [];
+    const terms = batchTerms(requests);
+    const stats = await Promise.all(this.pools.map((p) => call<ShardStats[]>(p, { type: 'stats', terms })));
+    const globals = globalStatsFor(requests, terms, stats.flat());
+    const parts = await Promise.all(this.pools.map((p) => call<Float64Array>(p, { type: 'work', requests: [...requests], globals })));
+    const out = requests.map((r) => new Float64Array(this.shardCount * workStride(r.terms.length)));
+    parts.forEach((part, w) => {
+      let at = 0;
+      requests.forEach((r, q) => {
+        const stride = workStride(r.terms.length);
+        for (const s of this.owned[w]) {
+          out[q].set(part.subarray(at, at + stride), s * stride);
+          at += stride;
+        }
+      });
+    });
+    return out;
   }
 
   async update(ops: readonly UpdateOp[]): Promise<UpdateResult> {

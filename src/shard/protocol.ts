@@ -22,6 +22,8 @@ export type ShardTask =
   | { type: 'info' }
   | { type: 'stats'; terms: string[] }
   | { type: 'search'; requests: SearchRequest[]; globals: GlobalStats[] }
+  /** Packed work only: per request, per owned shard, `workStride(terms)` numbers, all in one array. */
+  | { type: 'work'; requests: SearchRequest[]; globals: GlobalStats[] }
   | { type: 'update'; ops: UpdateOp[] }
   | { type: 'close' };
 
@@ -31,6 +33,7 @@ export interface ShardReplies {
   info: ShardInfo[];
   stats: ShardStats[];
   search: ShardResult[][];
+  work: Float64Array;
   update: UpdateResult;
   close: null;
 }

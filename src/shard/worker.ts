@@ -1,43 +1,29 @@
 import { Analyzer } from '../analysis/index.ts';
 import { SearchsimError } from '../core/index.ts';
-import { applyUpdates, loadShards, routeUpdates, type ShardIndex, type UpdateResult } from '../index/index.ts';
+import { ShardGroup, loadShards } from '../index/index.ts';
 import { PROTOCOL_VERSION, type Reply, type ShardReplies, type ShardTask } from './protocol.ts';
 
-/** This worker's shards, in the order the main thread listed them. */
-let owned: number[] = [];
-let shards = new Map<number, ShardIndex>();
-let analyzer = new Analyzer();
-let shardCount = 1;
+/** This worker's shards (set by `load`). */
+let group: ShardGroup | null = null;
 
 function handle(task: ShardTask): unknown {
+  if (task.type === 'close') {
+    group?.close();
+    group = null;
+    return null;
+  }
+  if (!group) throw new Error(`task ${task.type} before load`);
   switch (task.type) {
     case 'info':
-      return owned.map((s) => {
-        const i = shards.get(s)!;
-        return { shard: s, docs: i.docCount, postingBytes: i.postingBytes, segments: i.segmentCount };
-      });
+      return group.info();
     case 'stats':
-      return owned.map((s) => shards.get(s)!.stats(task.terms));
+      return group.stats(task.terms);
     case 'search':
-      return owned.map((s) => {
-        const idx = shards.get(s)!;
-        return task.requests.map((r, q) => idx.search(r, task.globals[q]));
-      });
-    case 'update': {
-      const out: UpdateResult = { applied: 0, unknownDeletes: [] };
-      for (const [s, ops] of routeUpdates(task.ops, shardCount)) {
-        const idx = shards.get(s);
-        if (!idx) continue;
-        const r = applyUpdates(idx, analyzer, ops);
-        out.applied += r.applied;
-        out.unknownDeletes.push(...r.unknownDeletes);
-      }
-      return out;
-    }
-    case 'close':
-      for (const i of shards.values()) i.close();
-      shards = new Map();
-      return null;
+      return group.search(task.requests, task.globals);
+    case 'work':
+      return group.work(task.requests, task.globals);
+    case 'update':
+      return group.update(task.ops);
     case 'load':
       throw new Error('load is asynchronous');
   }
@@ -48,10 +34,8 @@ export default async function run(task: ShardTask): Promise<Reply<ShardReplies[k
   try {
     if (task.type === 'load') {
       if (task.version !== PROTOCOL_VERSION) throw new Error(`protocol ${task.version} != ${PROTOCOL_VERSION}`);
-      owned = task.shards;
-      shardCount = task.spec.shards;
-      analyzer = new Analyzer(task.spec.analyzer);
-      shards = await loadShards(task.spec, owned);
+      const shards = await loadShards(task.spec, task.shards);
+      group = new ShardGroup(task.shards, shards, task.spec.shards, new Analyzer(task.spec.analyzer));
       let docs = 0;
       for (const s of shards.values()) docs += s.docCount;
       return { ok: true, value: { docs } };

@@ -54,30 +54,20 @@ export class QueryPreparer {
       return this.options.rewrite ? this.options.rewrite(base) : base;
     });
     const keys = terms.map((ts) => `${this.indexVersion}\u0001${ts.map((t) => `${t.term}\u0002${t.weight}`).join('\u0001')}`);
+    // Entries are taken out of the cache now: a concurrent batch may evict them while this one waits.
+    const fresh = new Map<string, CachedWork>();
     const missing = new Map<string, number>();
     keys.forEach((k, i) => {
-      if (!this.cache.has(k) && !missing.has(k) && terms[i].length > 0) missing.set(k, i);
+      if (terms[i].length === 0 || fresh.has(k) || missing.has(k)) return;
+      const c = this.cache.get(k);
+      if (c) fresh.set(k, c);
+      else missing.set(k, i);
     });
-    const fresh = new Map<string, CachedWork>();
     if (missing.size > 0) {
       const idx = [...missing.values()];
-      const results = await this.shards.search(idx.map((i) => ({ terms: terms[i], k: this.options.k, mode: this.options.mode })));
-      const S = this.shards.shardCount;
+      const works = await this.shards.work(idx.map((i) => ({ terms: terms[i], k: this.options.k, mode: this.options.mode })));
       idx.forEach((i, n) => {
-        const T = terms[i].length;
-        const stride = RECEIPT_HEAD + 2 * T;
-        const work = new Float64Array(S * stride);
-        results[n].receipts.forEach((r, s) => {
-          const b = s * stride;
-          work[b] = r.decoded;
-          work[b + 1] = r.scored;
-          work[b + 2] = r.hits;
-          for (let j = 0; j < T; j++) {
-            work[b + RECEIPT_HEAD + 2 * j] = r.termPostings[j];
-            work[b + RECEIPT_HEAD + 2 * j + 1] = r.termBytes[j];
-          }
-        });
-        const w = { termKeys: Int32Array.from(terms[i].map((t) => this.termId(t.term))), shardWork: work };
+        const w = { termKeys: Int32Array.from(terms[i].map((t) => this.termId(t.term))), shardWork: works[n] };
         fresh.set(keys[i], w);
         this.cache.set(keys[i], w);
       });
@@ -85,8 +75,7 @@ export class QueryPreparer {
     return texts.map((_, i) => {
       const seq = firstSeq + i;
       if (terms[i].length === 0) return { seq, termCount: 0, termKeys: new Int32Array(0), shardWork: new Float64Array(this.shards.shardCount * RECEIPT_HEAD) };
-      // Entries made by this batch are read from `fresh`: a small cache may already have evicted them.
-      const c = fresh.get(keys[i]) ?? this.cache.get(keys[i])!;
+      const c = fresh.get(keys[i])!;
       if (missing.get(keys[i]) === i) this.receiptMisses++;
       else this.receiptHits++;
       return { seq, termCount: terms[i].length, termKeys: c.termKeys, shardWork: c.shardWork };

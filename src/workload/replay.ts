@@ -142,15 +142,24 @@ export async function replay(
 
   if (spec.arrival.kind !== 'closed') {
     const arrivals = openArrivals(spec.arrival, rng.fork('arrivals'));
+    // The next chunk is prepared on the shard workers while this one is simulated; the simulation runs
+    // in slices and yields between them, so the preparation's own steps (read the trace, the statistics
+    // round, the search round) proceed meanwhile. Results do not depend on this interleaving.
+    let pending = nextChunk();
     for (;;) {
-      const { prepared, sourced } = await nextChunk();
+      const { prepared, sourced } = await pending;
       if (prepared.length === 0) break;
-      let t = sim.nowMs;
-      prepared.forEach((q, i) => {
-        t = arrivals.next(sourced[i].tS, sourced[i].where);
-        sim.at(Math.max(t, sim.nowMs), () => arrive(q, record));
+      pending = nextChunk();
+      const times = prepared.map((q, i) => {
+        const t = Math.max(arrivals.next(sourced[i].tS, sourced[i].where), sim.nowMs);
+        sim.at(t, () => arrive(q, record));
+        return t;
       });
-      sim.run(t);
+      for (let i = SLICE; i < times.length; i += SLICE) {
+        sim.run(times[i]);
+        await yieldToEventLoop();
+      }
+      sim.run(times[times.length - 1]);
     }
     sim.run();
   } else {
@@ -222,6 +231,12 @@ export async function replay(
     bufferCache,
     events: sim.processedEvents,
   };
+}
+
+/** Arrivals simulated between two yields to the event loop. */
+const SLICE = 128;
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** A preparer for synthetic service: queries carry no index work. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Analyzer } from '../../src/analysis/index.ts';
 import { readQueries } from '../../src/corpus/index.ts';
-import { LocalShards, analyzeQuery, type SearchRequest, type ShardSet, type ShardSetSpec } from '../../src/index/index.ts';
+import { LocalShards, analyzeQuery, packWork, workStride, type SearchRequest, type ShardSet, type ShardSetSpec } from '../../src/index/index.ts';
 import { WorkerShards } from '../../src/shard/index.ts';
 
 const CRANFIELD = 'workloads/cranfield';
@@ -59,6 +59,21 @@ describe.each(impls)('ShardSet contract: %s', (_name, open) => {
       const want = await reference.search(requests);
       expect(got.map((r) => r.hits)).toEqual(want.map((r) => r.hits));
       expect(got[0].receipts).toHaveLength(13);
+    } finally {
+      await set.close();
+    }
+  });
+
+  it('packs each query\'s per-shard receipts into one array: work() agrees with search()', async () => {
+    const set = await open(spec(7));
+    try {
+      const [works, results] = [await set.work(requests), await set.search(requests)];
+      requests.forEach((r, q) => {
+        const stride = workStride(r.terms.length);
+        const want = new Float64Array(7 * stride);
+        results[q].receipts.forEach((rc, s) => packWork(rc, want, s * stride));
+        expect(works[q]).toEqual(want);
+      });
     } finally {
       await set.close();
     }

@@ -1,4 +1,3 @@
-import { LRUCache } from 'lru-cache';
 import { errors, invariant, type Rng } from '../core/index.ts';
 import {
   HIT_BYTES,
@@ -13,6 +12,7 @@ import {
   type HardwarePreset,
 } from '../hardware/index.ts';
 import type { Simulation } from '../sim/index.ts';
+import { ByteLru, type BufferCache } from './bufferCache.ts';
 import { replicaSelector, type ReplicaSelector, type SelectionPolicy } from './selection.ts';
 import { newLeafDemand, type LeafDemand, type PreparedQuery, type ServiceModel } from './service.ts';
 import { Outstanding, StationBank } from './stations.ts';
@@ -54,6 +54,16 @@ export interface QueryOutcome {
   cacheHits: number;
 }
 
+/** A leaf waiting for its reads, pooled so the disk path allocates nothing per leaf. */
+class CpuStage {
+  f: InFlight | null = null;
+  machine = 0;
+  cpuMs = 0;
+  netBackMs = 0;
+  serviceMs = 0;
+  hits = 0;
+}
+
 interface InFlight {
   q: PreparedQuery;
   arrivalMs: number;
@@ -78,7 +88,7 @@ export class Cluster {
   readonly machines: number;
   readonly cores: StationBank;
   readonly disks: StationBank;
-  private readonly caches: LRUCache<number, number>[];
+  private readonly caches: BufferCache[];
   private readonly selector: ReplicaSelector;
   private readonly outstanding: Outstanding;
   private readonly demand: LeafDemand = newLeafDemand(256);
@@ -89,6 +99,9 @@ export class Cluster {
   private loadBase = 0;
   private loadNowMs = 0;
   private readonly load = (r: number): number => this.outstanding.count(this.loadBase + r, this.loadNowMs);
+  /** Only load-aware policies need outstanding requests counted. */
+  private readonly tracksLoad: boolean;
+  private readonly stagePool: CpuStage[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -105,10 +118,11 @@ export class Cluster {
     this.disks = new StationBank(this.machines * o.disks, 1);
     this.caches =
       o.mode === 'disk' && o.cacheBytes > 0
-        ? Array.from({ length: this.machines }, () => new LRUCache<number, number>({ maxSize: o.cacheBytes }))
+        ? Array.from({ length: this.machines }, () => new ByteLru(o.cacheBytes))
         : [];
     this.selector = replicaSelector(o.selection, o.shards, rng.fork('replica-selection'));
     this.outstanding = new Outstanding(this.machines);
+    this.tracksLoad = o.replicas > 1 && (o.selection === 'least-outstanding' || o.selection === 'power-of-two');
     this.diskMs = new Float64Array(o.disks);
     this.shardBusyMs = new Float64Array(o.shards);
   }
@@ -193,7 +207,7 @@ export class Cluster {
       for (let i = 0; i < d.reads; i++) {
         const key = d.readKeys[i];
         const bytes = d.readBytes[i];
-        if (cache.get(key) !== undefined) {
+        if (cache.get(key)) {
           f.out.cacheHits++;
           memBytes += bytes * d.touchedShare;
         } else {
@@ -201,7 +215,7 @@ export class Cluster {
           seeks++;
           diskBytes += bytes;
           // Cached from the moment it is asked for: a request arriving during the read counts as a hit.
-          cache.set(key, bytes, { size: Math.max(1, Math.ceil(bytes)) });
+          cache.set(key, Math.max(1, Math.ceil(bytes)));
         }
       }
     }
@@ -231,18 +245,31 @@ export class Cluster {
 
     if (diskEndMs <= now) {
       const doneMs = this.cores.serve(machine, now, cpuMs) + netBackMs;
-      this.outstanding.resolve(machine, doneMs, false);
+      if (this.tracksLoad) this.outstanding.resolve(machine, doneMs, false);
       this.leafDone(f, doneMs, serviceMs, hits);
     } else {
       // The CPU stage starts when the reads finish: an event then keeps the cores' arrivals in order.
-      this.outstanding.addUnknown(machine);
-      this.sim.at(diskEndMs, () => {
-        const doneMs = this.cores.serve(machine, diskEndMs, cpuMs) + netBackMs;
-        this.outstanding.resolve(machine, doneMs, true);
-        this.leafDone(f, doneMs, serviceMs, hits);
-      });
+      if (this.tracksLoad) this.outstanding.addUnknown(machine);
+      const st = this.stagePool.pop() ?? new CpuStage();
+      st.f = f;
+      st.machine = machine;
+      st.cpuMs = cpuMs;
+      st.netBackMs = netBackMs;
+      st.serviceMs = serviceMs;
+      st.hits = hits;
+      this.sim.atWith(diskEndMs, this.cpuStage, st);
     }
   }
+
+  /** The CPU stage of a leaf whose posting lists came from disk: runs when its reads finish. */
+  private readonly cpuStage = (st: CpuStage): void => {
+    const doneMs = this.cores.serve(st.machine, this.sim.nowMs, st.cpuMs) + st.netBackMs;
+    if (this.tracksLoad) this.outstanding.resolve(st.machine, doneMs, true);
+    const f = st.f!;
+    st.f = null;
+    this.stagePool.push(st);
+    this.leafDone(f, doneMs, st.serviceMs, st.hits);
+  };
 
   private leafDone(f: InFlight, doneMs: number, serviceMs: number, hits: number): void {
     if (doneMs >= f.maxDoneMs) {

@@ -5,3 +5,5 @@ export type { ReplicaSelector, SelectionPolicy } from './selection.ts';
 export { IndexServiceModel, RECEIPT_HEAD, SyntheticServiceModel, newLeafDemand } from './service.ts';
 export type { IndexScale, LeafCpuCost, LeafDemand, PreparedQuery, ServiceModel, SyntheticService } from './service.ts';
 export { Outstanding, StationBank } from './stations.ts';
+export { ByteLru, LruCacheBuffer } from './bufferCache.ts';
+export type { BufferCache } from './bufferCache.ts';

@@ -13,10 +13,12 @@ export interface PreparedQuery {
   /** Cluster-wide ids of the terms: keys of the buffer caches. */
   termKeys: Int32Array;
   /**
-   * Per shard, `RECEIPT_HEAD + 2 * termCount` numbers: decoded, scored, hits, then per term its postings
-   * and encoded bytes on that shard (real, unscaled). Empty for the synthetic service.
+   * The shards holding a term of the query (ascending) and, for each, `RECEIPT_HEAD + 2 * termCount`
+   * numbers: decoded, hits, then per term its postings and encoded bytes on that shard (real,
+   * unscaled). Other shards did no work but the lookups. Empty for the synthetic service.
    */
-  shardWork: Float64Array;
+  workShards: Int32Array;
+  shardWork: Float32Array;
 }
 export const RECEIPT_HEAD = WORK_HEAD;
 
@@ -109,17 +111,36 @@ export interface LeafCpuCost {
   nsPerRequest: number;
 }
 
-/** Leaf work from real receipts, scaled to the modelled index. */
+/**
+ * Leaf work from real receipts, scaled to the modelled index. The cluster asks for a query's shards in
+ * ascending order, so a cursor walks the query's sparse list of working shards.
+ */
 export class IndexServiceModel implements ServiceModel {
   readonly kind = 'index';
+  private query: PreparedQuery | null = null;
+  private pos = 0;
   constructor(
     private readonly scale: IndexScale,
     private readonly cpu: LeafCpuCost,
   ) {}
   demand(q: PreparedQuery, shard: number, out: LeafDemand): void {
     const t = q.termCount;
+    if (q !== this.query || shard < q.workShards[this.pos - 1]) {
+      this.query = q;
+      this.pos = 0;
+    }
+    const ws = q.workShards;
+    while (this.pos < ws.length && ws[this.pos] < shard) this.pos++;
+    if (this.pos >= ws.length || ws[this.pos] !== shard) {
+      out.reads = 0;
+      out.touchedShare = 1;
+      out.postingsDecoded = 0;
+      out.hits = 0;
+      out.cpuMs = (t * this.cpu.nsPerTerm + this.cpu.nsPerRequest) / 1e6;
+      return;
+    }
     const w = q.shardWork;
-    const base = shard * (RECEIPT_HEAD + 2 * t);
+    const base = this.pos * (RECEIPT_HEAD + 2 * t);
     const decoded = w[base] * this.scale.postings;
     let reads = 0;
     let postings = 0;
@@ -134,7 +155,7 @@ export class IndexServiceModel implements ServiceModel {
     out.reads = reads;
     out.touchedShare = postings > 0 ? Math.min(1, w[base] / postings) : 1;
     out.postingsDecoded = decoded;
-    out.hits = w[base + 2];
+    out.hits = w[base + 1];
     out.cpuMs = (decoded * this.cpu.nsPerPosting + t * this.cpu.nsPerTerm + this.cpu.nsPerRequest) / 1e6;
   }
 }

@@ -17,9 +17,11 @@ export {
   mergeShardResults,
   routeUpdates,
   validateSpec,
+  denseWork,
   packWork,
+  unpackWork,
 } from './shardSet.ts';
-export type { QueryResult, ShardInfo, ShardSet, ShardSetSpec, UpdateOp, UpdateResult } from './shardSet.ts';
+export type { QueryResult, QueryWork, ShardInfo, ShardSet, ShardSetSpec, UpdateOp, UpdateResult } from './shardSet.ts';
 export { DEFAULT_DISK_CACHE_BYTES, DiskStore, MemoryStore, createStore } from './storage.ts';
 export type { PostingStore, StorageSpec } from './storage.ts';
 export { TopK, compareHits, mergeTopK, ranksBefore } from './topk.ts';

@@ -71,21 +71,33 @@ export class ShardGroup {
     });
   }
 
-  /** Packed receipts: per request, per shard in `order`, `workStride(terms)` numbers, in one array. */
+  /**
+   * Packed receipts of the shards that hold a term of each request, in one array: per request, the count
+   * n, then n times (shard id, `workStride(terms)` numbers), shards in `order`. A shard not listed did no
+   * work beyond looking the terms up (its receipt is all zeros).
+   */
   work(requests: readonly SearchRequest[], globals: readonly GlobalStats[]): Float64Array {
+    const marked = requests.map((r) => this.markedShards(r));
     let size = 0;
-    for (const r of requests) size += this.order.length * workStride(r.terms.length);
+    requests.forEach((r, q) => (size += 1 + marked[q].length * (1 + workStride(r.terms.length))));
     const out = new Float64Array(size);
     let at = 0;
     requests.forEach((r, q) => {
       const stride = workStride(r.terms.length);
-      if (this.markShards(r) > 0) {
-        for (let pos = 0; pos < this.order.length; pos++) {
-          if (this.mark[pos]) this.shard(pos).searchPacked(r, globals[q], out, at + pos * stride);
-        }
+      out[at++] = marked[q].length;
+      for (const pos of marked[q]) {
+        out[at++] = this.order[pos];
+        this.shard(pos).searchPacked(r, globals[q], out, at);
+        at += stride;
       }
-      at += this.order.length * stride;
     });
+    return out;
+  }
+
+  private markedShards(r: SearchRequest): number[] {
+    const out: number[] = [];
+    if (this.markShards(r) === 0) return out;
+    for (let pos = 0; pos < this.order.length; pos++) if (this.mark[pos]) out.push(pos);
     return out;
   }
 

@@ -54,11 +54,11 @@ export interface ShardIndexOptions {
 }
 
 /**
- * A receipt packed for the simulator: `WORK_HEAD + 2 * terms` numbers: postings decoded, postings
- * scored, hits returned, then per request term its postings and encoded bytes on the shard. One typed
- * array a query across all shards: cheap to move between threads and to cache.
+ * A receipt packed for the simulator: `WORK_HEAD + 2 * terms` numbers: postings decoded, hits returned,
+ * then per request term its postings and encoded bytes on the shard. (Postings scored, which the cost
+ * model does not use, stay in the full `Receipt`.) Cheap to move between threads and to cache.
  */
-export const WORK_HEAD = 3;
+export const WORK_HEAD = 2;
 export function workStride(terms: number): number {
   return WORK_HEAD + 2 * terms;
 }
@@ -225,7 +225,7 @@ export class ShardIndex {
       postings: 0,
       bytes: 0,
       decoded: packed[0],
-      scored: packed[1],
+      scored: this.lastScored,
       termPostings: new Array<number>(nq),
       termBytes: new Array<number>(nq),
     };
@@ -248,12 +248,15 @@ export class ShardIndex {
 
   private heap = new TopK(10);
   private readonly scratch = new SearchScratch();
+  /** Postings scored by the last evaluation (for the full receipt). */
+  private lastScored = 0;
 
   private evaluate(req: SearchRequest, global: GlobalStats, out: Float64Array, at: number): TopK {
     const nq = req.terms.length;
     invariant(global.df.length === nq, 'one df per request term');
     const heap = this.heap.reset(req.k);
     const scratch = this.scratch.prepare(nq);
+    this.lastScored = 0;
     const w = scratch.weights;
     let any = false;
     for (let i = 0; i < nq; i++) {
@@ -270,7 +273,8 @@ export class ShardIndex {
       if (req.mode === 'and') searchAnd(seg, req, w, scorer, heap, out, at, scratch);
       else searchOr(seg, req, w, scorer, heap, out, at, scratch);
     }
-    out[at + 2] = heap.size;
+    this.lastScored = scratch.scored;
+    out[at + 1] = heap.size;
     return heap;
   }
 
@@ -297,9 +301,11 @@ class SearchScratch {
   matched = new Uint8Array(16);
   prefix = new Float64Array(16);
   lists: OpenList[] = [];
+  scored = 0;
   private pool: OpenList[] = [];
   private used = 0;
   prepare(nq: number): this {
+    this.scored = 0;
     if (this.weights.length < nq) {
       this.weights = new Float64Array(nq * 2);
       this.contrib = new Float64Array(nq * 2);
@@ -450,7 +456,7 @@ function searchOr(
     matched.fill(0, 0, nq);
   }
   for (const l of lists) out[at] += l.cur.decoded;
-  out[at + 1] += scored;
+  scratch.scored += scored;
 }
 
 /** Conjunctive top-k: the shortest list leads, the others are advanced to its documents. */
@@ -496,7 +502,7 @@ function searchAnd(
     d = lead.next();
   }
   for (const l of lists) out[at] += l.cur.decoded;
-  out[at + 1] += scored;
+  scratch.scored += scored;
 }
 
 /** Collection statistics summed over shards, aligned with the request's terms. */

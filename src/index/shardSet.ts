@@ -34,11 +34,56 @@ export interface QueryResult {
   receipts: Receipt[];
 }
 
+/**
+ * One query's work on the shards, sparse: `shards` lists (ascending) the shards holding a term of the
+ * query, and `work` holds `workStride(terms)` numbers for each, in that order. A shard not listed did no
+ * work beyond looking the terms up: its receipt is all zeros.
+ */
+export interface QueryWork {
+  shards: Int32Array;
+  /**
+   * Single precision halves what a receipt cache holds; counts and byte sizes below 2^24 (16.7 M) are
+   * exact, larger ones are rounded to 1 part in 10^7, far below what the cost model can tell apart.
+   */
+  work: Float32Array;
+}
+
+/** Splits `ShardGroup.work` output (possibly from several groups) into one `QueryWork` per request. */
+export function unpackWork(requests: readonly SearchRequest[], parts: readonly Float64Array[]): QueryWork[] {
+  const at = parts.map(() => 0);
+  return requests.map((r) => {
+    const stride = workStride(r.terms.length);
+    const entries: { shard: number; part: number; from: number }[] = [];
+    parts.forEach((p, i) => {
+      const n = p[at[i]++];
+      for (let k = 0; k < n; k++) {
+        entries.push({ shard: p[at[i]], part: i, from: at[i] + 1 });
+        at[i] += 1 + stride;
+      }
+    });
+    entries.sort((a, b) => a.shard - b.shard);
+    const shards = new Int32Array(entries.length);
+    const work = new Float32Array(entries.length * stride);
+    entries.forEach((e, k) => {
+      shards[k] = e.shard;
+      work.set(parts[e.part].subarray(e.from, e.from + stride), k * stride);
+    });
+    return { shards, work };
+  });
+}
+
+/** Expands a sparse `QueryWork` to one `workStride` block per shard (zeros where absent). */
+export function denseWork(w: QueryWork, shardCount: number, terms: number): Float32Array {
+  const stride = workStride(terms);
+  const out = new Float32Array(shardCount * stride);
+  w.shards.forEach((s, k) => out.set(w.work.subarray(k * stride, (k + 1) * stride), s * stride));
+  return out;
+}
+
 /** Packs a receipt object in the `workStride` layout (the inverse of what `searchPacked` writes). */
 export function packWork(r: Receipt, out: Float64Array, at: number): void {
   out[at] = r.decoded;
-  out[at + 1] = r.scored;
-  out[at + 2] = r.hits;
+  out[at + 1] = r.hits;
   for (let j = 0; j < r.termPostings.length; j++) {
     out[at + WORK_HEAD + 2 * j] = r.termPostings[j];
     out[at + WORK_HEAD + 2 * j + 1] = r.termBytes[j];
@@ -63,7 +108,7 @@ export interface ShardSet {
   info(): Promise<ShardInfo[]>;
   search(requests: readonly SearchRequest[]): Promise<QueryResult[]>;
   /** Only the packed work of each request (no hits): what the simulator needs, at a fraction of the cost. */
-  work(requests: readonly SearchRequest[]): Promise<Float64Array[]>;
+  work(requests: readonly SearchRequest[]): Promise<QueryWork[]>;
   update(ops: readonly UpdateOp[]): Promise<UpdateResult>;
   close(): Promise<void>;
 }
@@ -201,16 +246,9 @@ export class LocalShards implements ShardSet {
     return mergeShardResults(requests, this.group.search(requests, this.globals(requests)));
   }
 
-  async work(requests: readonly SearchRequest[]): Promise<Float64Array[]> {
+  async work(requests: readonly SearchRequest[]): Promise<QueryWork[]> {
     if (requests.length === 0) return [];
-    const all = this.group.work(requests, this.globals(requests));
-    let at = 0;
-    return requests.map((r) => {
-      const n = this.spec.shards * workStride(r.terms.length);
-      const w = all.slice(at, at + n);
-      at += n;
-      return w;
-    });
+    return unpackWork(requests, [this.group.work(requests, this.globals(requests))]);
   }
 
   async update(ops: readonly UpdateOp[]): Promise<UpdateResult> {

@@ -6,8 +6,9 @@ import {
   globalStatsFor,
   mergeShardResults,
   validateSpec,
-  workStride,
+  unpackWork,
   type QueryResult,
+  type QueryWork,
   type SearchRequest,
   type ShardInfo,
   type ShardResult,
@@ -83,24 +84,13 @@ export class WorkerShards implements ShardSet {
     return mergeShardResults(requests, perShard);
   }
 
-  async work(requests: readonly SearchRequest[]): Promise<Float64Array[]> {
+  async work(requests: readonly SearchRequest[]): Promise<QueryWork[]> {
     if (requests.length === 0) return [];
     const terms = batchTerms(requests);
     const stats = await Promise.all(this.pools.map((p) => call<ShardStats[]>(p, { type: 'stats', terms })));
     const globals = globalStatsFor(requests, terms, stats.flat());
     const parts = await Promise.all(this.pools.map((p) => call<Float64Array>(p, { type: 'work', requests: [...requests], globals })));
-    const out = requests.map((r) => new Float64Array(this.shardCount * workStride(r.terms.length)));
-    parts.forEach((part, w) => {
-      let at = 0;
-      requests.forEach((r, q) => {
-        const stride = workStride(r.terms.length);
-        for (const s of this.owned[w]) {
-          out[q].set(part.subarray(at, at + stride), s * stride);
-          at += stride;
-        }
-      });
-    });
-    return out;
+    return unpackWork(requests, parts);
   }
 
   async update(ops: readonly UpdateOp[]): Promise<UpdateResult> {

@@ -22,7 +22,7 @@ export type ShardTask =
   | { type: 'info' }
   | { type: 'stats'; terms: string[] }
   | { type: 'search'; requests: SearchRequest[]; globals: GlobalStats[] }
-  /** Packed work only: per request, per owned shard, `workStride(terms)` numbers, all in one array. */
+  /** Packed work only, sparse: see `ShardGroup.work`. */
   | { type: 'work'; requests: SearchRequest[]; globals: GlobalStats[] }
   | { type: 'update'; ops: UpdateOp[] }
   | { type: 'close' };

@@ -5,6 +5,6 @@
  */
 export { EventHeap } from './eventHeap.ts';
 export { Simulation } from './simulation.ts';
-export type { EventCallback, EventHandle } from './simulation.ts';
+export type { ArgCallback, EventCallback, EventHandle } from './simulation.ts';
 export { Resource } from './resource.ts';
 export type { RequestTicket, ResourceOptions, ServiceDone, ServiceStart } from './resource.ts';

@@ -12,6 +12,8 @@ import { EventHeap } from './eventHeap.ts';
 
 /** Code run when an event fires; read `sim.nowMs` for the time. */
 export type EventCallback = () => void;
+/** An event callback that receives the argument it was scheduled with. */
+export type ArgCallback<T> = (arg: T) => void;
 
 /**
  * Names a scheduled event so it can be cancelled. It packs the slot and the slot's generation (how many
@@ -33,7 +35,9 @@ function failTime(what: string, expected: string, value: number): never {
 export class Simulation {
   private readonly heap = new EventHeap(1024);
   /** Callback per slot; null once run or cancelled. */
-  private readonly callbacks: (EventCallback | null)[] = [];
+  private readonly callbacks: (EventCallback | ArgCallback<never> | null)[] = [];
+  /** The argument of each slot's callback (`atWith`), so hot paths schedule without a closure. */
+  private readonly args: unknown[] = [];
   /** Generation of each slot (see EventHandle); grows with `callbacks`. */
   private generations = new Int32Array(1024);
   /** Stack of free slots: freeSlots[0..freeCount-1]. */
@@ -82,6 +86,17 @@ export class Simulation {
   }
 
   /**
+   * Runs `fn(arg)` at absolute virtual time `timeMs`: like `at`, without allocating a closure per event
+   * (a model can pass one long-lived function and a pooled record).
+   */
+  atWith<T>(timeMs: SimMs, fn: ArgCallback<T>, arg: T): EventHandle {
+    if (!(timeMs >= this.clockMs && timeMs < Infinity)) failTime('Simulation.atWith: timeMs', `>= nowMs (${this.clockMs})`, timeMs);
+    const h = this.insert(timeMs, fn as ArgCallback<never>);
+    this.args[h % SLOT_LIMIT] = arg;
+    return h;
+  }
+
+  /**
    * Withdraws a pending event. Returns true if it was pending, false if it had already run or been
    * cancelled (then nothing happens).
    */
@@ -116,6 +131,7 @@ export class Simulation {
         if (timeMs >= untilMs) break;
         const slot = heap.pop();
         const fn = callbacks[slot];
+        const arg = this.args[slot];
         this.release(slot);
         if (fn === null) {
           this.cancelledInHeap--;
@@ -123,7 +139,7 @@ export class Simulation {
         }
         this.clockMs = timeMs;
         this.processed++;
-        fn();
+        (fn as ArgCallback<unknown>)(arg);
         if (this.stopRequested) break;
       }
       if (!this.stopRequested && untilMs !== Infinity) this.clockMs = untilMs;
@@ -140,13 +156,14 @@ export class Simulation {
     if (this.heap.size === 0) return false;
     const timeMs = this.heap.peekTimeMs();
     const slot = this.heap.pop();
-    const fn = this.callbacks[slot] as EventCallback;
+    const fn = this.callbacks[slot] as ArgCallback<unknown>;
+    const arg = this.args[slot];
     this.release(slot);
     this.clockMs = timeMs;
     this.processed++;
     this.running = true;
     try {
-      fn();
+      fn(arg);
     } finally {
       this.running = false;
     }
@@ -158,7 +175,7 @@ export class Simulation {
     this.stopRequested = true;
   }
 
-  private insert(timeMs: SimMs, fn: EventCallback): EventHandle {
+  private insert(timeMs: SimMs, fn: EventCallback | ArgCallback<never>): EventHandle {
     let slot: number;
     if (this.freeCount > 0) {
       slot = this.freeSlots[--this.freeCount];
@@ -166,6 +183,7 @@ export class Simulation {
       slot = this.callbacks.length;
       invariant(slot < SLOT_LIMIT, 'Simulation: more than 2^26 events pending at once');
       this.callbacks.push(null);
+      this.args.push(undefined);
       if (slot === this.generations.length) this.growSlots();
     }
     this.callbacks[slot] = fn;
@@ -176,6 +194,7 @@ export class Simulation {
   /** Frees a slot whose heap entry has been popped; its next event gets a new generation. */
   private release(slot: number): void {
     this.callbacks[slot] = null;
+    this.args[slot] = undefined;
     this.generations[slot] = (this.generations[slot] + 1) & (GENERATION_LIMIT - 1);
     this.freeSlots[this.freeCount++] = slot;
   }

@@ -1,12 +1,12 @@
 import { LRUCache } from 'lru-cache';
 import type { Analyzer } from '../analysis/index.ts';
-import { RECEIPT_HEAD, type PreparedQuery } from '../cluster/index.ts';
-import { analyzeQuery, type MatchMode, type ShardSet, type WeightedTerm } from '../index/index.ts';
+import type { PreparedQuery } from '../cluster/index.ts';
+import { analyzeQuery, type MatchMode, type QueryWork, type ShardSet, type WeightedTerm } from '../index/index.ts';
 
 export interface PreparerOptions {
   k: number;
   mode: MatchMode;
-  /** Bytes of receipts kept for repeated queries (default 256 MiB). */
+  /** Bytes of receipts kept for repeated queries (default 512 MiB). */
   receiptCacheBytes?: number;
   /** Rewrites a query's terms before it runs (query expansion). */
   rewrite?: (terms: WeightedTerm[]) => WeightedTerm[];
@@ -14,7 +14,7 @@ export interface PreparerOptions {
 
 interface CachedWork {
   termKeys: Int32Array;
-  shardWork: Float64Array;
+  work: QueryWork;
 }
 
 /**
@@ -37,8 +37,8 @@ export class QueryPreparer {
     private readonly options: PreparerOptions,
   ) {
     this.cache = new LRUCache<string, CachedWork>({
-      maxSize: options.receiptCacheBytes ?? 256 * 2 ** 20,
-      sizeCalculation: (v) => v.shardWork.byteLength + v.termKeys.byteLength + 64,
+      maxSize: options.receiptCacheBytes ?? 512 * 2 ** 20,
+      sizeCalculation: (v) => v.work.work.byteLength + v.work.shards.byteLength + v.termKeys.byteLength + 64,
     });
   }
 
@@ -67,18 +67,18 @@ export class QueryPreparer {
       const idx = [...missing.values()];
       const works = await this.shards.work(idx.map((i) => ({ terms: terms[i], k: this.options.k, mode: this.options.mode })));
       idx.forEach((i, n) => {
-        const w = { termKeys: Int32Array.from(terms[i].map((t) => this.termId(t.term))), shardWork: works[n] };
+        const w = { termKeys: Int32Array.from(terms[i].map((t) => this.termId(t.term))), work: works[n] };
         fresh.set(keys[i], w);
         this.cache.set(keys[i], w);
       });
     }
     return texts.map((_, i) => {
       const seq = firstSeq + i;
-      if (terms[i].length === 0) return { seq, termCount: 0, termKeys: new Int32Array(0), shardWork: new Float64Array(this.shards.shardCount * RECEIPT_HEAD) };
+      if (terms[i].length === 0) return { seq, termCount: 0, termKeys: new Int32Array(0), workShards: new Int32Array(0), shardWork: new Float32Array(0) };
       const c = fresh.get(keys[i])!;
       if (missing.get(keys[i]) === i) this.receiptMisses++;
       else this.receiptHits++;
-      return { seq, termCount: terms[i].length, termKeys: c.termKeys, shardWork: c.shardWork };
+      return { seq, termCount: terms[i].length, termKeys: c.termKeys, workShards: c.work.shards, shardWork: c.work.work };
     });
   }
 }

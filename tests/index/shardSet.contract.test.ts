@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Analyzer } from '../../src/analysis/index.ts';
 import { readQueries } from '../../src/corpus/index.ts';
-import { LocalShards, analyzeQuery, packWork, workStride, type SearchRequest, type ShardSet, type ShardSetSpec } from '../../src/index/index.ts';
+import { LocalShards, analyzeQuery, denseWork, packWork, workStride, type SearchRequest, type ShardSet, type ShardSetSpec } from '../../src/index/index.ts';
 import { WorkerShards } from '../../src/shard/index.ts';
 
 const CRANFIELD = 'workloads/cranfield';
@@ -72,7 +72,10 @@ describe.each(impls)('ShardSet contract: %s', (_name, open) => {
         const stride = workStride(r.terms.length);
         const want = new Float64Array(7 * stride);
         results[q].receipts.forEach((rc, s) => packWork(rc, want, s * stride));
-        expect(works[q]).toEqual(want);
+        expect(denseWork(works[q], 7, r.terms.length)).toEqual(Float32Array.from(want));
+        // Listed shards are exactly those with postings for some term.
+        const withPostings = results[q].receipts.flatMap((rc, s) => (rc.postings > 0 ? [s] : []));
+        expect([...works[q].shards]).toEqual(withPostings);
       });
     } finally {
       await set.close();

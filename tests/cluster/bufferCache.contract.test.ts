@@ -1,0 +1,46 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ByteLru, LruCacheBuffer, type BufferCache } from '../../src/cluster/bufferCache.ts';
+
+const impls: [string, (max: number) => BufferCache][] = [
+  ['LruCacheBuffer (lru-cache)', (m) => new LruCacheBuffer(m)],
+  ['ByteLru', (m) => new ByteLru(m)],
+];
+
+const ops = fc.array(fc.tuple(fc.boolean(), fc.nat(40), fc.integer({ min: 1, max: 700 })), { maxLength: 400 });
+
+describe.each(impls)('BufferCache contract: %s', (_name, make) => {
+  it('keeps what fits, evicting the least recently used, and never a list larger than itself', () => {
+    const c = make(1000);
+    c.set(1, 400);
+    c.set(2, 400);
+    expect(c.get(1)).toBe(true); // 1 is now more recent than 2
+    c.set(3, 400); // evicts 2
+    expect(c.get(2)).toBe(false);
+    expect(c.get(1)).toBe(true);
+    expect(c.get(3)).toBe(true);
+    c.set(4, 5000);
+    expect(c.get(4)).toBe(false);
+    expect(c.sizeBytes).toBe(800);
+  });
+});
+
+describe('ByteLru', () => {
+  it('answers every sequence of lookups and inserts exactly as lru-cache does', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 100, max: 3000 }), ops, (max, seq) => {
+        const ref = new LruCacheBuffer(max);
+        const fast = new ByteLru(max);
+        for (const [isGet, key, bytes] of seq) {
+          if (isGet) expect(fast.get(key)).toBe(ref.get(key));
+          else {
+            fast.set(key, bytes);
+            ref.set(key, bytes);
+          }
+          expect(fast.sizeBytes).toBe(ref.sizeBytes);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { SearchsimError } from '../core/index.ts';
+import { compareCommand } from './commands/compare.ts';
 import { evalCommand } from './commands/eval.ts';
 import { queryCommand } from './commands/query.ts';
 import { runCommand } from './commands/run.ts';
@@ -14,7 +15,7 @@ export function program(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const c of [runCommand(), queryCommand(), evalCommand()]) p.addCommand(c.exitOverride().showHelpAfterError('(run with --help for usage)'));
+  for (const c of [runCommand(), compareCommand(), queryCommand(), evalCommand()]) p.addCommand(c.exitOverride().showHelpAfterError('(run with --help for usage)'));
   return p;
 }
 

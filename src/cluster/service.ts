@@ -1,5 +1,5 @@
 import { errors, type Rng } from '../core/index.ts';
-import { WORK_HEAD } from '../index/index.ts';
+import { RECORD_HEAD, type QueryWork } from '../index/index.ts';
 
 /**
  * One query as the cluster sees it: the work of each shard, from real shard receipts (scaled to the
@@ -12,15 +12,10 @@ export interface PreparedQuery {
   termCount: number;
   /** Cluster-wide ids of the terms: keys of the buffer caches. */
   termKeys: Int32Array;
-  /**
-   * The shards holding a term of the query (ascending) and, for each, `RECEIPT_HEAD + 2 * termCount`
-   * numbers: decoded, hits, then per term its postings and encoded bytes on that shard (real,
-   * unscaled). Other shards did no work but the lookups. Empty for the synthetic service.
-   */
-  workShards: Int32Array;
-  shardWork: Float32Array;
+  /** Its real work on the shards (sparse; see `QueryWork`); null for the synthetic service. */
+  work: QueryWork | null;
 }
-export const RECEIPT_HEAD = WORK_HEAD;
+
 
 /** What one leaf request asks of a machine, filled in by a service model. */
 export interface LeafDemand {
@@ -125,13 +120,14 @@ export class IndexServiceModel implements ServiceModel {
   ) {}
   demand(q: PreparedQuery, shard: number, out: LeafDemand): void {
     const t = q.termCount;
-    if (q !== this.query || shard < q.workShards[this.pos - 1]) {
+    const qw = q.work;
+    const ws = qw ? qw.shards : EMPTY;
+    if (q !== this.query || (this.pos > 0 && shard < ws[this.pos - 1])) {
       this.query = q;
       this.pos = 0;
     }
-    const ws = q.workShards;
     while (this.pos < ws.length && ws[this.pos] < shard) this.pos++;
-    if (this.pos >= ws.length || ws[this.pos] !== shard) {
+    if (!qw || this.pos >= ws.length || ws[this.pos] !== shard) {
       out.reads = 0;
       out.touchedShare = 1;
       out.postingsDecoded = 0;
@@ -139,23 +135,28 @@ export class IndexServiceModel implements ServiceModel {
       out.cpuMs = (t * this.cpu.nsPerTerm + this.cpu.nsPerRequest) / 1e6;
       return;
     }
-    const w = q.shardWork;
-    const base = this.pos * (RECEIPT_HEAD + 2 * t);
-    const decoded = w[base] * this.scale.postings;
-    let reads = 0;
-    let postings = 0;
-    for (let i = 0; i < t; i++) {
-      const p = w[base + RECEIPT_HEAD + 2 * i];
-      if (p <= 0) continue;
-      postings += p;
-      out.readKeys[reads] = q.termKeys[i];
-      out.readBytes[reads] = w[base + RECEIPT_HEAD + 2 * i + 1] * this.scale.bytes;
-      reads++;
+    const w = qw.work;
+    const r = qw.offsets[this.pos];
+    const decodedReal = w[r];
+    const m = w[r + 2];
+    if (out.readKeys.length < m) {
+      out.readKeys = new Int32Array(m * 2);
+      out.readBytes = new Float64Array(m * 2);
     }
-    out.reads = reads;
-    out.touchedShare = postings > 0 ? Math.min(1, w[base] / postings) : 1;
+    let postings = 0;
+    for (let j = 0; j < m; j++) {
+      const at = r + RECORD_HEAD + 3 * j;
+      postings += w[at + 1];
+      out.readKeys[j] = q.termKeys[w[at]];
+      out.readBytes[j] = w[at + 2] * this.scale.bytes;
+    }
+    const decoded = decodedReal * this.scale.postings;
+    out.reads = m;
+    out.touchedShare = postings > 0 ? Math.min(1, decodedReal / postings) : 1;
     out.postingsDecoded = decoded;
-    out.hits = w[base + 1];
+    out.hits = w[r + 1];
     out.cpuMs = (decoded * this.cpu.nsPerPosting + t * this.cpu.nsPerTerm + this.cpu.nsPerRequest) / 1e6;
   }
 }
+
+const EMPTY = new Int32Array(0);

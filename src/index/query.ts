@@ -1,11 +1,7 @@
-import type { Analyzer } from '../analysis/index.ts';
+import type { Analyzer, WeightedTerm } from '../analysis/index.ts';
 import { errors } from '../core/index.ts';
 
-/** One term of a query, as the index sees it. Added (expansion) terms may weigh less than 1. */
-export interface WeightedTerm {
-  term: string;
-  weight: number;
-}
+export type { WeightedTerm };
 
 export type MatchMode = 'or' | 'and';
 export const MATCH_MODES: readonly MatchMode[] = ['or', 'and'];

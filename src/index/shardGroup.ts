@@ -1,6 +1,6 @@
 import { Analyzer } from '../analysis/index.ts';
 import type { SearchRequest } from './query.ts';
-import { workStride, type GlobalStats, type ShardIndex, type ShardResult, type ShardStats } from './shardIndex.ts';
+import { WORK_HEAD, workStride, type GlobalStats, type ShardIndex, type ShardResult, type ShardStats } from './shardIndex.ts';
 import { applyUpdates, routeUpdates, type ShardInfo, type UpdateOp, type UpdateResult } from './shardSet.ts';
 
 /**
@@ -13,7 +13,6 @@ import { applyUpdates, routeUpdates, type ShardInfo, type UpdateOp, type UpdateR
 export class ShardGroup {
   /** term -> positions (in `order`) of the shards whose index has held it. */
   private readonly termShards = new Map<string, number[]>();
-  private readonly mark: Uint8Array;
 
   constructor(
     readonly order: readonly number[],
@@ -21,7 +20,6 @@ export class ShardGroup {
     private readonly shardCount: number,
     private readonly analyzer: Analyzer,
   ) {
-    this.mark = new Uint8Array(order.length);
     order.forEach((s, pos) => shards.get(s)!.forEachTerm((t) => this.noteTerm(t, pos)));
   }
 
@@ -31,25 +29,13 @@ export class ShardGroup {
     else if (l[l.length - 1] !== pos && !l.includes(pos)) l.push(pos);
   }
 
-  /** Marks the shards holding any of the request's terms; returns how many. */
-  private markShards(r: SearchRequest): number {
-    this.mark.fill(0);
-    let n = 0;
-    for (const t of r.terms) {
-      const l = this.termShards.get(t.term);
-      if (!l) continue;
-      for (const pos of l) {
-        if (!this.mark[pos]) {
-          this.mark[pos] = 1;
-          n++;
-        }
-      }
-    }
-    return n;
-  }
-
   private shard(pos: number): ShardIndex {
     return this.shards.get(this.order[pos])!;
+  }
+
+  /** Every term any of these shards has held. */
+  vocabulary(): string[] {
+    return [...this.termShards.keys()];
   }
 
   info(): ShardInfo[] {
@@ -72,33 +58,56 @@ export class ShardGroup {
   }
 
   /**
-   * Packed receipts of the shards that hold a term of each request, in one array: per request, the count
-   * n, then n times (shard id, `workStride(terms)` numbers), shards in `order`. A shard not listed did no
-   * work beyond looking the terms up (its receipt is all zeros).
+   * Receipts of the shards that hold a term of each request, sparse, in one array: per request the count
+   * n, then n times (shard id, decoded, hits, m, then m times (term index, postings, bytes)) for the m
+   * terms with postings on that shard; shards in `order`. A shard not listed did no work beyond looking
+   * the terms up.
    */
   work(requests: readonly SearchRequest[], globals: readonly GlobalStats[]): Float64Array {
-    const marked = requests.map((r) => this.markedShards(r));
-    let size = 0;
-    requests.forEach((r, q) => (size += 1 + marked[q].length * (1 + workStride(r.terms.length))));
-    const out = new Float64Array(size);
-    let at = 0;
+    const out = new GrowableF64(1024);
+    const scratch = new Float64Array(workStride(Math.max(1, ...requests.map((r) => r.terms.length))));
     requests.forEach((r, q) => {
+      const { shards, terms } = this.presentTerms(r);
+      out.push(shards.length);
       const stride = workStride(r.terms.length);
-      out[at++] = marked[q].length;
-      for (const pos of marked[q]) {
-        out[at++] = this.order[pos];
-        this.shard(pos).searchPacked(r, globals[q], out, at);
-        at += stride;
+      for (let k = 0; k < shards.length; k++) {
+        scratch.fill(0, 0, stride);
+        this.shard(shards[k]).searchPacked(r, globals[q], scratch, 0, terms[k]);
+        out.push(this.order[shards[k]]);
+        out.push(scratch[0]);
+        out.push(scratch[1]);
+        const mAt = out.length;
+        out.push(0);
+        let m = 0;
+        for (const t of terms[k]) {
+          const p = scratch[WORK_HEAD + 2 * t];
+          if (p === 0) continue;
+          out.push(t);
+          out.push(p);
+          out.push(scratch[WORK_HEAD + 2 * t + 1]);
+          m++;
+        }
+        out.set(mAt, m);
       }
     });
-    return out;
+    return out.finish();
   }
 
-  private markedShards(r: SearchRequest): number[] {
-    const out: number[] = [];
-    if (this.markShards(r) === 0) return out;
-    for (let pos = 0; pos < this.order.length; pos++) if (this.mark[pos]) out.push(pos);
-    return out;
+  /**
+   * The shards (positions, ascending) holding a term of the request, and for each the indices of the
+   * request terms it holds: a shard then looks up only those, not every term of a 50-term query.
+   */
+  private presentTerms(r: SearchRequest): { shards: number[]; terms: number[][] } {
+    const byPos = new Map<number, number[]>();
+    r.terms.forEach((t, q) => {
+      for (const pos of this.termShards.get(t.term) ?? []) {
+        const l = byPos.get(pos);
+        if (l) l.push(q);
+        else byPos.set(pos, [q]);
+      }
+    });
+    const shards = [...byPos.keys()].sort((a, b) => a - b);
+    return { shards, terms: shards.map((p) => byPos.get(p)!) };
   }
 
   update(ops: readonly UpdateOp[]): UpdateResult {
@@ -119,3 +128,26 @@ export class ShardGroup {
   }
 }
 
+
+/** An append-only Float64Array. */
+class GrowableF64 {
+  private buf: Float64Array;
+  length = 0;
+  constructor(n: number) {
+    this.buf = new Float64Array(n);
+  }
+  push(v: number): void {
+    if (this.length === this.buf.length) {
+      const b = new Float64Array(this.buf.length * 2);
+      b.set(this.buf);
+      this.buf = b;
+    }
+    this.buf[this.length++] = v;
+  }
+  set(i: number, v: number): void {
+    this.buf[i] = v;
+  }
+  finish(): Float64Array {
+    return this.buf.slice(0, this.length);
+  }
+}

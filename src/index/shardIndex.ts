@@ -242,8 +242,8 @@ export class ShardIndex {
    * Evaluates one query and writes only its receipt, packed (see `workStride`), into `out` at `at`: the
    * simulator's path, which needs no hit objects. Returns the number of hits.
    */
-  searchPacked(req: SearchRequest, global: GlobalStats, out: Float64Array, at: number): number {
-    return this.evaluate(req, global, out, at).size;
+  searchPacked(req: SearchRequest, global: GlobalStats, out: Float64Array, at: number, present?: readonly number[]): number {
+    return this.evaluate(req, global, out, at, present).size;
   }
 
   private heap = new TopK(10);
@@ -251,11 +251,13 @@ export class ShardIndex {
   /** Postings scored by the last evaluation (for the full receipt). */
   private lastScored = 0;
 
-  private evaluate(req: SearchRequest, global: GlobalStats, out: Float64Array, at: number): TopK {
+  /** `present`, when given, lists the request terms this shard may hold (others are not looked up). */
+  private evaluate(req: SearchRequest, global: GlobalStats, out: Float64Array, at: number, present?: readonly number[]): TopK {
     const nq = req.terms.length;
     invariant(global.df.length === nq, 'one df per request term');
     const heap = this.heap.reset(req.k);
     const scratch = this.scratch.prepare(nq);
+    scratch.present = present ?? null;
     this.lastScored = 0;
     const w = scratch.weights;
     let any = false;
@@ -302,6 +304,8 @@ class SearchScratch {
   prefix = new Float64Array(16);
   lists: OpenList[] = [];
   scored = 0;
+  /** The request terms to look up (all when null). */
+  present: readonly number[] | null = null;
   private pool: OpenList[] = [];
   private used = 0;
   prepare(nq: number): this {
@@ -316,14 +320,14 @@ class SearchScratch {
     return this;
   }
   /** A list slot for the current segment (valid until the next `prepare`). */
-  take(q: number, bytes: Uint8Array, df: number, weight: number): OpenList {
+  take(q: number, bytes: Uint8Array, offset: number, df: number, weight: number): OpenList {
     let l = this.pool[this.used];
     if (!l) this.pool.push((l = { q: 0, cur: new PostingCursor(), weight: 0, upper: 0 }));
     this.used++;
     l.q = q;
     l.weight = weight;
     l.upper = 0;
-    l.cur.reset(bytes, 0, df);
+    l.cur.reset(bytes, offset, df);
     return l;
   }
 }
@@ -336,14 +340,20 @@ function openLists(seg: Segment, req: SearchRequest, w: Float64Array, out: Float
   const lists = scratch.lists;
   lists.length = 0;
   const terms = req.terms;
-  for (let q = 0; q < terms.length; q++) {
+  const present = scratch.present;
+  const n = present ? present.length : terms.length;
+  const whole = seg.store.whole();
+  for (let i = 0; i < n; i++) {
+    const q = present ? present[i] : i;
     const o = seg.termOrdinal.get(terms[q].term);
     if (o === undefined) continue;
     const bytes = seg.postBytes[o];
     out[at + WORK_HEAD + 2 * q] += seg.df[o];
     out[at + WORK_HEAD + 2 * q + 1] += bytes;
     if (w[q] <= 0) continue;
-    lists.push(scratch.take(q, seg.store.read(seg.postOffset[o], bytes), seg.df[o], w[q]));
+    lists.push(
+      whole ? scratch.take(q, whole, seg.postOffset[o], seg.df[o], w[q]) : scratch.take(q, seg.store.read(seg.postOffset[o], bytes), 0, seg.df[o], w[q]),
+    );
   }
   return lists;
 }

@@ -35,40 +35,50 @@ export interface QueryResult {
 }
 
 /**
- * One query's work on the shards, sparse: `shards` lists (ascending) the shards holding a term of the
- * query, and `work` holds `workStride(terms)` numbers for each, in that order. A shard not listed did no
- * work beyond looking the terms up: its receipt is all zeros.
+ * One query's work on the shards, sparse twice over: `shards` lists (ascending) the shards holding a term
+ * of the query; for the k-th, `work` from `offsets[k]` holds decoded, hits, m, then m times (term index,
+ * postings, encoded bytes) for the terms with postings there. Shards not listed, and terms not listed,
+ * did no work beyond the lookup. Single precision keeps a receipt cache small: counts and byte sizes
+ * below 2^24 (16.7 M) are exact, larger ones round to 1 part in 10^7, far below what the cost model can
+ * tell apart.
  */
 export interface QueryWork {
   shards: Int32Array;
-  /**
-   * Single precision halves what a receipt cache holds; counts and byte sizes below 2^24 (16.7 M) are
-   * exact, larger ones are rounded to 1 part in 10^7, far below what the cost model can tell apart.
-   */
+  offsets: Int32Array;
   work: Float32Array;
 }
+/** Numbers before the term triples of a shard's record in `QueryWork.work`. */
+export const RECORD_HEAD = 3;
 
 /** Splits `ShardGroup.work` output (possibly from several groups) into one `QueryWork` per request. */
 export function unpackWork(requests: readonly SearchRequest[], parts: readonly Float64Array[]): QueryWork[] {
   const at = parts.map(() => 0);
-  return requests.map((r) => {
-    const stride = workStride(r.terms.length);
-    const entries: { shard: number; part: number; from: number }[] = [];
+  return requests.map(() => {
+    const entries: { shard: number; part: number; from: number; len: number }[] = [];
     parts.forEach((p, i) => {
       const n = p[at[i]++];
       for (let k = 0; k < n; k++) {
-        entries.push({ shard: p[at[i]], part: i, from: at[i] + 1 });
-        at[i] += 1 + stride;
+        const m = p[at[i] + 3];
+        const len = RECORD_HEAD + 3 * m;
+        entries.push({ shard: p[at[i]], part: i, from: at[i] + 1, len });
+        at[i] += 1 + len;
       }
     });
     entries.sort((a, b) => a.shard - b.shard);
     const shards = new Int32Array(entries.length);
-    const work = new Float32Array(entries.length * stride);
+    const offsets = new Int32Array(entries.length + 1);
+    let size = 0;
+    for (const e of entries) size += e.len;
+    const work = new Float32Array(size);
+    let w = 0;
     entries.forEach((e, k) => {
       shards[k] = e.shard;
-      work.set(parts[e.part].subarray(e.from, e.from + stride), k * stride);
+      offsets[k] = w;
+      work.set(parts[e.part].subarray(e.from, e.from + e.len), w);
+      w += e.len;
     });
-    return { shards, work };
+    offsets[entries.length] = w;
+    return { shards, offsets, work };
   });
 }
 
@@ -76,7 +86,16 @@ export function unpackWork(requests: readonly SearchRequest[], parts: readonly F
 export function denseWork(w: QueryWork, shardCount: number, terms: number): Float32Array {
   const stride = workStride(terms);
   const out = new Float32Array(shardCount * stride);
-  w.shards.forEach((s, k) => out.set(w.work.subarray(k * stride, (k + 1) * stride), s * stride));
+  w.shards.forEach((s, k) => {
+    const r = w.offsets[k];
+    out[s * stride] = w.work[r];
+    out[s * stride + 1] = w.work[r + 1];
+    for (let j = 0; j < w.work[r + 2]; j++) {
+      const t = w.work[r + RECORD_HEAD + 3 * j];
+      out[s * stride + WORK_HEAD + 2 * t] = w.work[r + RECORD_HEAD + 3 * j + 1];
+      out[s * stride + WORK_HEAD + 2 * t + 1] = w.work[r + RECORD_HEAD + 3 * j + 2];
+    }
+  });
   return out;
 }
 
@@ -106,6 +125,8 @@ export interface ShardInfo {
 export interface ShardSet {
   readonly shardCount: number;
   info(): Promise<ShardInfo[]>;
+  /** Every distinct index term of the collection (for morphological expansion). */
+  vocabulary(): Promise<string[]>;
   search(requests: readonly SearchRequest[]): Promise<QueryResult[]>;
   /** Only the packed work of each request (no hits): what the simulator needs, at a fraction of the cost. */
   work(requests: readonly SearchRequest[]): Promise<QueryWork[]>;
@@ -234,6 +255,10 @@ export class LocalShards implements ShardSet {
 
   async info(): Promise<ShardInfo[]> {
     return this.group.info();
+  }
+
+  async vocabulary(): Promise<string[]> {
+    return this.group.vocabulary().sort();
   }
 
   private globals(requests: readonly SearchRequest[]): GlobalStats[] {

@@ -16,6 +16,8 @@ export interface PostingStore {
   /** Total bytes held. */
   readonly bytes: number;
   read(offset: number, length: number): Uint8Array;
+  /** All bytes at once when they are in this thread's memory (lets a reader skip a view per list); else null. */
+  whole(): Uint8Array | null;
   close(): void;
 }
 
@@ -28,6 +30,9 @@ export class MemoryStore implements PostingStore {
   }
   read(offset: number, length: number): Uint8Array {
     return this.data.subarray(offset, offset + length);
+  }
+  whole(): Uint8Array {
+    return this.data;
   }
   close(): void {}
 }
@@ -63,6 +68,9 @@ export class DiskStore implements PostingStore {
     }
     this.cache.set(offset, buf);
     return buf;
+  }
+  whole(): null {
+    return null;
   }
   close(): void {
     if (this.fd === null) return;

@@ -1,2 +1,3 @@
 export { RUN_FORMAT_VERSION, formatBytes, runSummaryRows } from './run.ts';
-export type { IndexReport, RunReport } from './run.ts';
+export type { ExpansionStudy, IndexReport, RunReport } from './run.ts';
+export { STUDY_HEADER, formatChange, formatMetric, studyRows } from './tables.ts';

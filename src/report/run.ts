@@ -32,7 +32,27 @@ export interface RunReport extends ReplayResult {
   };
   index: IndexReport | null;
   workload: { arrival: unknown; trace: string | null; k: number; match: string; skippedLines: number };
+  /** The expansion applied (index service): policy and the mean terms per query it produced. */
+  expansion: { policy: string; senses: string; maxTerms: number; weight: number; meanTerms: number } | null;
   receiptCache: { hits: number; misses: number } | null;
+  /** Present when the run was asked for an expansion study. */
+  expansionStudy?: ExpansionStudy;
+}
+
+/** Latency, capacity and seeks against the number of query terms, and what an SLO affords. */
+export interface ExpansionStudy {
+  slo: string;
+  points: {
+    terms: number;
+    meanTerms: number;
+    latencyMs: { p50: number; p99: number };
+    seeksPerQuery: number;
+    /** Bottleneck-law capacity: completed queries/s over the busiest machine's utilisation. */
+    maxQps: number | null;
+    meetsSlo: boolean;
+  }[];
+  /** The largest term count in the study whose run meets the SLO (0 when none does). */
+  affordableTerms: number;
 }
 
 const LAT_KEYS = ['mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const;
@@ -54,6 +74,7 @@ export function runSummaryRows(r: RunReport): [string, string][] {
     ['scenario', `${r.scenario.name} (seed ${r.scenario.seed}, service ${r.scenario.service})`],
     ['cluster', `${r.cluster.shards} shards x ${r.cluster.replicas} replicas = ${r.machines} machines, ${r.cluster.mode} mode, hardware ${r.cluster.hardware}`],
     ['queries', `${r.queries.measured} measured after ${r.queries.warmup} warm-up`],
+    ...(r.expansion ? [['terms per query', `${r.expansion.meanTerms.toFixed(1)} (expansion ${r.expansion.policy}, at most ${r.expansion.maxTerms})`] as [string, string]] : []),
     ['offered / completed', `${r.offeredQps.toFixed(1)} / ${r.throughputQps.toFixed(1)} queries/s`],
     ['latency mean / p50 / p90 / p99 / p99.9 / max', LAT_KEYS.map((k) => fmtMs(r.latencyMs[k])).join(' / ') + ' ms'],
     ['service mean / p50 / p90 / p99 / p99.9 / max', LAT_KEYS.map((k) => fmtMs(r.serviceMs[k])).join(' / ') + ' ms'],

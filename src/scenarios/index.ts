@@ -1,6 +1,12 @@
 export { ScenarioSchema, scenarioJsonSchema } from './schema.ts';
 export type { Scenario, ScenarioInput } from './schema.ts';
-export { PACKAGE_ROOT, formatIssues, loadScenarioFile, parseScenario, resolvePath } from './load.ts';
+export { PACKAGE_ROOT, formatIssues, loadScenarioArg, loadScenarioFile, parseScenario, resolvePath } from './load.ts';
 export type { LoadedScenario } from './load.ts';
-export { BRIN_PAGE_INDEX_BYTES_PER_DOC, DEFAULT_TRACE, applyOverrides, simulate } from './simulate.ts';
+export { BRIN_PAGE_INDEX_BYTES_PER_DOC, DEFAULT_TRACE, RunContext, applyOverrides, simulate } from './simulate.ts';
 export type { SimulateOptions } from './simulate.ts';
+export { COMPARED_METRICS, compareScenarios, diffRuns } from './compare.ts';
+export type { Comparison, MetricDiff } from './compare.ts';
+export { MEMORY_SHARDS_2001, MODELLED_DOCS_2001, PRESETS, PRESET_NAMES, preset } from './presets.ts';
+export { DEFAULT_SLO, capacityQps, meetsSlo, parseSlo } from './slo.ts';
+export type { Slo } from './slo.ts';
+export { expansionStudy, parseTermCounts, withTermCount } from './study.ts';

@@ -1,12 +1,12 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from './constants.ts';
 import type { z } from 'zod';
 import { SearchsimError, errors } from '../core/index.ts';
+import { preset } from './presets.ts';
 import { ScenarioSchema, type Scenario } from './schema.ts';
 
-/** The package root: where bundled workloads live. */
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export { PACKAGE_ROOT };
 
 /** A scenario with paths resolved and where it came from. */
 export interface LoadedScenario {
@@ -65,4 +65,10 @@ export function loadScenarioFile(path: string): LoadedScenario {
 
 export function resolvePath(baseDir: string, p: string): string {
   return isAbsolute(p) ? p : resolve(baseDir, p);
+}
+
+/** A scenario named on the command line: a file, or else a built-in preset. */
+export function loadScenarioArg(arg: string): LoadedScenario {
+  if (existsSync(arg) || /[/\\]|\.json$/i.test(arg)) return loadScenarioFile(arg);
+  return parseScenario(preset(arg), `preset ${arg}`, PACKAGE_ROOT);
 }

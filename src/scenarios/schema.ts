@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STEMMER_NAMES } from '../analysis/index.ts';
+import { EXPANSION_POLICIES, STEMMER_NAMES } from '../analysis/index.ts';
 import { INDEX_MODES, SELECTION_POLICIES } from '../cluster/index.ts';
 import { CORPUS_FORMATS } from '../corpus/index.ts';
 import { HARDWARE_PRESET_NAMES } from '../hardware/index.ts';
@@ -99,6 +99,16 @@ export const ScenarioSchema = z
       })
       .strict(),
     service: service.default({ kind: 'index' }),
+    expansion: z
+      .object({
+        policy: z.enum(EXPANSION_POLICIES).default('none').describe('none, morph (corpus variants), synonyms (WordNet), both.'),
+        senses: z.enum(['all', 'first']).default('all').describe('WordNet senses used for synonyms.'),
+        maxTerms: posInt.default(50).describe('Cap on terms per query, typed ones included.'),
+        weight: z.number().gt(0).max(1).default(0.5).describe('Weight of an added term (typed terms weigh 1).'),
+      })
+      .strict()
+      .default({ policy: 'none', senses: 'all', maxTerms: 50, weight: 0.5 }),
+    slo: z.string().optional().describe('Service-level objective for studies and comparisons, e.g. "p99<500ms".'),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Analyzer } from '../analysis/index.ts';
+import { Analyzer, Expander, WordNet } from '../analysis/index.ts';
 import {
   IndexServiceModel,
   SyntheticServiceModel,
@@ -9,18 +9,18 @@ import {
 } from '../cluster/index.ts';
 import { Rng, SearchsimError, errors } from '../core/index.ts';
 import { hardwarePreset } from '../hardware/index.ts';
-import type { ShardSet } from '../index/index.ts';
+import type { ShardInfo, ShardSet, ShardSetSpec } from '../index/index.ts';
 import { RUN_FORMAT_VERSION, formatBytes, type IndexReport, type RunReport } from '../report/index.ts';
 import { openShards } from '../shard/index.ts';
-import { QueryPreparer, blankPreparer, blankQueries, cycleTrace, replay, type ArrivalSpec, type Preparer, type SourcedQuery } from '../workload/index.ts';
-import { PACKAGE_ROOT, resolvePath, type LoadedScenario } from './load.ts';
+import { QueryPreparer, ReceiptCache, blankPreparer, blankQueries, cycleTrace, replay, type ArrivalSpec, type Preparer, type SourcedQuery } from '../workload/index.ts';
+import { BRIN_PAGE_INDEX_BYTES_PER_DOC, PACKAGE_ROOT } from './constants.ts';
+import { resolvePath, type LoadedScenario } from './load.ts';
 import type { Scenario } from './schema.ts';
 
 /** The bundled trace used when a scenario names none. */
 export const DEFAULT_TRACE = join(PACKAGE_ROOT, 'workloads/trec-2005-efficiency/queries.jsonl');
 
-/** Brin and Page, "The Anatomy of a Large-Scale Hypertextual Web Search Engine", 1998: 37.2 GB of inverted index for 24 M pages. */
-export const BRIN_PAGE_INDEX_BYTES_PER_DOC = 37.2e9 / 24e6;
+export { BRIN_PAGE_INDEX_BYTES_PER_DOC };
 
 export interface SimulateOptions {
   seed?: number;
@@ -47,8 +47,57 @@ export function applyOverrides(s: Scenario, o: SimulateOptions): Scenario {
   return out;
 }
 
+/**
+ * What several runs can share: open shard sets (keyed by their spec: a comparison or a study reuses the
+ * index it built), the WordNet database and each set's vocabulary. Close it when done.
+ */
+export class RunContext {
+  private readonly sets = new Map<string, Promise<{ set: ShardSet; info: ShardInfo[] }>>();
+  private readonly vocabularies = new Map<ShardSet, Promise<string[]>>();
+  private readonly receiptCaches = new Map<ShardSet, ReceiptCache>();
+  private wn: WordNet | null = null;
+
+  shards(spec: ShardSetSpec, threads: number | undefined): Promise<{ set: ShardSet; info: ShardInfo[] }> {
+    const key = JSON.stringify([spec, threads]);
+    let p = this.sets.get(key);
+    if (!p) {
+      p = openShards(spec, threads).then(async (set) => ({ set, info: await set.info() }));
+      this.sets.set(key, p);
+      p.catch(() => this.sets.delete(key));
+    }
+    return p;
+  }
+  receipts(set: ShardSet): ReceiptCache {
+    let r = this.receiptCaches.get(set);
+    if (!r) this.receiptCaches.set(set, (r = new ReceiptCache()));
+    return r;
+  }
+  wordnet(): WordNet {
+    return (this.wn ??= WordNet.load());
+  }
+  vocabulary(set: ShardSet): Promise<string[]> {
+    let v = this.vocabularies.get(set);
+    if (!v) this.vocabularies.set(set, (v = set.vocabulary()));
+    return v;
+  }
+  async close(): Promise<void> {
+    const all = await Promise.allSettled(this.sets.values());
+    this.sets.clear();
+    for (const r of all) if (r.status === 'fulfilled') await r.value.set.close();
+  }
+}
+
 /** Runs a scenario: real shards (or a synthetic service) timed on the modelled cluster. */
-export async function simulate(loaded: LoadedScenario, options: SimulateOptions = {}): Promise<RunReport> {
+export async function simulate(loaded: LoadedScenario, options: SimulateOptions = {}, context?: RunContext): Promise<RunReport> {
+  const ctx = context ?? new RunContext();
+  try {
+    return await simulateIn(loaded, options, ctx);
+  } finally {
+    if (!context) await ctx.close();
+  }
+}
+
+async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx: RunContext): Promise<RunReport> {
   const s = applyOverrides(loaded.scenario, options);
   const hw = hardwarePreset(s.cluster.hardware);
   const clusterOptions: ClusterOptions = {
@@ -67,22 +116,21 @@ export async function simulate(loaded: LoadedScenario, options: SimulateOptions 
   const tracePath = s.workload.trace ? resolvePath(loaded.baseDir, s.workload.trace) : null;
   const rng = new Rng(s.seed);
 
-  let shards: ShardSet | null = null;
   let service: ServiceModel;
   let preparer: Preparer = blankPreparer;
   let source: AsyncIterable<SourcedQuery>;
   let index: IndexReport | null = null;
   let queryPreparer: QueryPreparer | null = null;
-  try {
+  {
     if (s.service.kind === 'index') {
       if (s.corpus === undefined) throw new SearchsimError('E_INPUT', `${loaded.source}: corpus: required when service.kind is "index" (a corpus file or collection folder)`);
       const c = typeof s.corpus === 'string' ? { path: s.corpus } : s.corpus;
       const corpusOptions = { format: c.format, markup: c.markup ?? (/gcide/i.test(c.path) ? ('gcide' as const) : ('none' as const)) };
-      shards = await openShards(
-        { corpus: resolvePath(loaded.baseDir, c.path), corpusOptions, analyzer: s.analyzer, shards: s.cluster.shards, storage: { kind: 'memory' } },
+      const corpus = c.path.startsWith('@') ? c.path : resolvePath(loaded.baseDir, c.path);
+      const { set: shards, info } = await ctx.shards(
+        { corpus, corpusOptions, analyzer: s.analyzer, shards: s.cluster.shards, storage: { kind: 'memory' } },
         options.threads ?? s.cluster.shardThreads,
       );
-      const info = await shards.info();
       const realDocs = info.reduce((a, i) => a + i.docs, 0);
       const realIndexBytes = info.reduce((a, i) => a + i.postingBytes, 0);
       index = indexReport(s, realDocs, realIndexBytes, hw.memory.ramBytes);
@@ -91,7 +139,22 @@ export async function simulate(loaded: LoadedScenario, options: SimulateOptions 
         { postings: index.modelledDocs / Math.max(1, realDocs), bytes: index.modelledIndexBytes / Math.max(1, realIndexBytes) },
         hw.cpu,
       );
-      queryPreparer = new QueryPreparer(shards, new Analyzer(s.analyzer), { k: s.workload.k, mode: s.workload.match });
+      const analyzer = new Analyzer(s.analyzer);
+      const e = s.expansion;
+      const expander =
+        e.policy === 'none'
+          ? null
+          : new Expander(
+              analyzer,
+              { policy: e.policy, senses: e.senses, maxTerms: e.maxTerms, addedWeight: e.weight },
+              e.policy === 'morph' ? null : ctx.wordnet(),
+              e.policy === 'synonyms' ? [] : await ctx.vocabulary(shards),
+            );
+      queryPreparer = new QueryPreparer(shards, analyzer, {
+        k: s.workload.k,
+        mode: s.workload.match,
+        rewrite: expander ? (terms) => expander.expandTerms(terms).map((t) => ({ term: t.term, weight: t.weight })) : undefined,
+      }, ctx.receipts(shards));
       preparer = queryPreparer;
       source = cycleTrace(tracePath ?? DEFAULT_TRACE, s.workload.queries, traceOptions);
     } else {
@@ -133,11 +196,10 @@ export async function simulate(loaded: LoadedScenario, options: SimulateOptions 
         match: s.workload.match,
         skippedLines: skipped,
       },
+      expansion: s.service.kind === 'index' ? { ...s.expansion, meanTerms: queryPreparer!.meanTerms } : null,
       receiptCache: queryPreparer ? { hits: queryPreparer.receiptHits, misses: queryPreparer.receiptMisses } : null,
       ...result,
     };
-  } finally {
-    await shards?.close();
   }
 }
 

@@ -71,6 +71,11 @@ export class WorkerShards implements ShardSet {
     return parts.flat().sort((a, b) => a.shard - b.shard);
   }
 
+  async vocabulary(): Promise<string[]> {
+    const parts = await Promise.all(this.pools.map((p) => call<string[]>(p, { type: 'vocabulary' })));
+    return [...new Set(parts.flat())].sort();
+  }
+
   async search(requests: readonly SearchRequest[]): Promise<QueryResult[]> {
     if (requests.length === 0) return [];
     const terms = batchTerms(requests);

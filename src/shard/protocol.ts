@@ -20,6 +20,7 @@ export const PROTOCOL_VERSION = 1;
 export type ShardTask =
   | { type: 'load'; version: number; spec: ShardSetSpec; shards: number[] }
   | { type: 'info' }
+  | { type: 'vocabulary' }
   | { type: 'stats'; terms: string[] }
   | { type: 'search'; requests: SearchRequest[]; globals: GlobalStats[] }
   /** Packed work only, sparse: see `ShardGroup.work`. */
@@ -31,6 +32,7 @@ export type ShardTask =
 export interface ShardReplies {
   load: { docs: number };
   info: ShardInfo[];
+  vocabulary: string[];
   stats: ShardStats[];
   search: ShardResult[][];
   work: Float64Array;

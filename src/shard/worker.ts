@@ -16,6 +16,8 @@ function handle(task: ShardTask): unknown {
   switch (task.type) {
     case 'info':
       return group.info();
+    case 'vocabulary':
+      return group.vocabulary();
     case 'stats':
       return group.stats(task.terms);
     case 'search':

@@ -1,6 +1,6 @@
 export { ARRIVAL_KINDS, openArrivals } from './arrivals.ts';
 export type { ArrivalSpec, OpenArrivals } from './arrivals.ts';
-export { QueryPreparer } from './prepare.ts';
+export { QueryPreparer, ReceiptCache } from './prepare.ts';
 export type { PreparerOptions } from './prepare.ts';
 export { blankPreparer, replay } from './replay.ts';
 export type { MeanSummary, Preparer, ReplayResult, ReplaySpec } from './replay.ts';

@@ -18,34 +18,57 @@ interface CachedWork {
 }
 
 /**
+ * Receipts of queries already run, shared by the runs on one shard set (a comparison, a study): keyed by
+ * the index version, k, the match mode and the weighted terms. Also the cluster-wide term ids.
+ */
+export class ReceiptCache {
+  readonly termIds = new Map<string, number>();
+  readonly cache: LRUCache<string, CachedWork>;
+  constructor(maxBytes = 512 * 2 ** 20) {
+    this.cache = new LRUCache<string, CachedWork>({
+      maxSize: maxBytes,
+      sizeCalculation: (v) => v.work.work.byteLength + v.work.shards.byteLength + v.work.offsets.byteLength + v.termKeys.byteLength + 96,
+    });
+  }
+  termId(t: string): number {
+    let id = this.termIds.get(t);
+    if (id === undefined) this.termIds.set(t, (id = this.termIds.size));
+    return id;
+  }
+}
+
+/**
  * Turns query texts into the cluster's prepared queries: analysed (and rewritten), run for real on every
  * shard in one batch, their receipts packed into one typed array each. Receipts depend only on the query
  * and the index version, never on timing, so a repeated query's come from a cache (DESIGN.md section 2).
  */
 export class QueryPreparer {
-  /** Cluster-wide term ids: the keys of modelled buffer caches. */
-  private readonly termIds = new Map<string, number>();
   private readonly cache: LRUCache<string, CachedWork>;
+  private readonly receipts: ReceiptCache;
   /** Bumped when the index changes, so older receipts are not reused. */
   indexVersion = 0;
   receiptHits = 0;
   receiptMisses = 0;
+  private termsTotal = 0;
+  private queriesTotal = 0;
+
+  /** Mean terms per prepared query, after rewriting. */
+  get meanTerms(): number {
+    return this.queriesTotal > 0 ? this.termsTotal / this.queriesTotal : 0;
+  }
 
   constructor(
     private readonly shards: ShardSet,
     private readonly analyzer: Analyzer,
     private readonly options: PreparerOptions,
+    receipts?: ReceiptCache,
   ) {
-    this.cache = new LRUCache<string, CachedWork>({
-      maxSize: options.receiptCacheBytes ?? 512 * 2 ** 20,
-      sizeCalculation: (v) => v.work.work.byteLength + v.work.shards.byteLength + v.termKeys.byteLength + 64,
-    });
+    this.receipts = receipts ?? new ReceiptCache(options.receiptCacheBytes);
+    this.cache = this.receipts.cache;
   }
 
   private termId(t: string): number {
-    let id = this.termIds.get(t);
-    if (id === undefined) this.termIds.set(t, (id = this.termIds.size));
-    return id;
+    return this.receipts.termId(t);
   }
 
   async prepare(texts: readonly string[], firstSeq: number): Promise<PreparedQuery[]> {
@@ -53,7 +76,9 @@ export class QueryPreparer {
       const base = analyzeQuery(this.analyzer, t);
       return this.options.rewrite ? this.options.rewrite(base) : base;
     });
-    const keys = terms.map((ts) => `${this.indexVersion}\u0001${ts.map((t) => `${t.term}\u0002${t.weight}`).join('\u0001')}`);
+    for (const t of terms) this.termsTotal += t.length;
+    this.queriesTotal += terms.length;
+    const keys = terms.map((ts) => `${this.indexVersion}\u0001${this.options.k}\u0001${this.options.mode}\u0001${ts.map((t) => `${t.term}\u0002${t.weight}`).join('\u0001')}`);
     // Entries are taken out of the cache now: a concurrent batch may evict them while this one waits.
     const fresh = new Map<string, CachedWork>();
     const missing = new Map<string, number>();
@@ -74,11 +99,11 @@ export class QueryPreparer {
     }
     return texts.map((_, i) => {
       const seq = firstSeq + i;
-      if (terms[i].length === 0) return { seq, termCount: 0, termKeys: new Int32Array(0), workShards: new Int32Array(0), shardWork: new Float32Array(0) };
+      if (terms[i].length === 0) return { seq, termCount: 0, termKeys: new Int32Array(0), work: null };
       const c = fresh.get(keys[i])!;
       if (missing.get(keys[i]) === i) this.receiptMisses++;
       else this.receiptHits++;
-      return { seq, termCount: terms[i].length, termKeys: c.termKeys, workShards: c.work.shards, shardWork: c.work.work };
+      return { seq, termCount: terms[i].length, termKeys: c.termKeys, work: c.work };
     });
   }
 }

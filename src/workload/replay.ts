@@ -242,6 +242,6 @@ function yieldToEventLoop(): Promise<void> {
 /** A preparer for synthetic service: queries carry no index work. */
 export const blankPreparer: Preparer = {
   async prepare(texts, firstSeq) {
-    return texts.map((_, i) => ({ seq: firstSeq + i, termCount: 0, termKeys: new Int32Array(0), workShards: new Int32Array(0), shardWork: new Float32Array(0) }));
+    return texts.map((_, i) => ({ seq: firstSeq + i, termCount: 0, termKeys: new Int32Array(0), work: null }));
   },
 };

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { runSummaryRows } from '../../report/index.ts';
-import { loadScenarioFile, simulate } from '../../scenarios/index.ts';
+import { STUDY_HEADER, runSummaryRows, studyRows } from '../../report/index.ts';
+import { DEFAULT_SLO, PRESET_NAMES, RunContext, expansionStudy, loadScenarioArg, parseSlo, parseTermCounts, simulate } from '../../scenarios/index.ts';
 import { finiteNumber, nonNegativeInt, positiveInt } from '../options.ts';
 import { table, writeJson } from '../output.ts';
 import { progressBar } from '../progress.ts';
@@ -12,35 +12,52 @@ interface RunOptions {
   json?: string;
   skipInvalid?: boolean;
   threads?: number;
+  expansionTerms?: string;
+  slo?: string;
 }
 
 export function runCommand(): Command {
   return new Command('run')
-    .description('Replay a scenario\'s workload on its modelled cluster and report latency, throughput, utilisation and work per query.')
-    .argument('<scenario>', 'scenario JSON file (see the README\'s scenario reference and docs/scenario.schema.json)')
-    .option('--seed <n>', 'override the scenario\'s seed', nonNegativeInt)
+    .description("Replay a scenario's workload on its modelled cluster and report latency, throughput, utilisation and work per query.")
+    .argument('<scenario>', `scenario JSON file, or a preset: ${PRESET_NAMES.join(', ')}`)
+    .option('--seed <n>', "override the scenario's seed", nonNegativeInt)
     .option('--queries <n>', 'override workload.queries (warm-up included)', positiveInt)
     .option('--qps <x>', 'override the arrival rate of a fixed, poisson or diurnal workload', finiteNumber)
     .option('--json <file>', 'write the run as JSON to a file (- for stdout)')
     .option('--skip-invalid', 'skip unparseable trace lines, counting them, instead of stopping at the first')
     .option('--threads <n>', 'shard worker threads (0 = in this thread)', nonNegativeInt)
+    .option('--expansion-terms <list>', 'also run the expansion study at these term counts, e.g. 1,2,5,10,20,50')
+    .option('--slo <objective>', `latency objective of the study, e.g. "p99<500ms" (default: the scenario's, else ${DEFAULT_SLO})`)
     .addHelpText(
       'after',
-      '\nExamples:\n  searchsim run scenarios/mm1.json\n  searchsim run scenarios/cranfield-disk.json --queries 20000 --qps 50 --json run.json',
+      '\nExamples:\n  searchsim run scenarios/mm1.json\n  searchsim run google-2001-memory --json run.json\n  searchsim run google-2000-disk --expansion-terms 1,2,5,10 --slo "p99<500ms"',
     )
-    .action(async (file: string, o: RunOptions) => {
-      const loaded = loadScenarioFile(file);
+    .action(async (arg: string, o: RunOptions) => {
+      const loaded = loadScenarioArg(arg);
+      const termCounts = o.expansionTerms !== undefined ? parseTermCounts(o.expansionTerms) : undefined;
+      const slo = parseSlo(o.slo ?? loaded.scenario.slo ?? DEFAULT_SLO);
       const bar = progressBar('simulating');
       const t0 = performance.now();
-      const report = await simulate(loaded, { ...o, onProgress: (d, t) => bar.update(d, t) });
-      bar.end();
+      const ctx = new RunContext();
+      let report;
+      try {
+        report = await simulate(loaded, { ...o, onProgress: (d, t) => bar.update(d, t) }, ctx);
+        if (termCounts) report.expansionStudy = await expansionStudy(loaded, termCounts, slo, { ...o, onProgress: (d, t) => bar.update(d, t) }, ctx, undefined, report);
+      } finally {
+        bar.end();
+        await ctx.close();
+      }
       const wallS = (performance.now() - t0) / 1000;
       if (o.json === '-') {
         writeJson('-', report);
         return;
       }
       console.log(table(['metric', 'value'], runSummaryRows(report)));
-      console.log(`(${report.queries.total} queries simulated in ${wallS.toFixed(1)} s of wall time, ${(report.queries.total / wallS).toFixed(0)} queries/s)`);
+      if (report.expansionStudy) {
+        console.log(`\nexpansion study (SLO ${report.expansionStudy.slo}): affords ${report.expansionStudy.affordableTerms} terms`);
+        console.log(table(STUDY_HEADER, studyRows(report.expansionStudy)));
+      }
+      console.log(`(${report.queries.total} queries simulated in ${wallS.toFixed(1)} s of wall time)`);
       if (o.json) writeJson(o.json, report);
     });
 }

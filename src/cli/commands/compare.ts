@@ -1,0 +1,66 @@
+import { Command } from 'commander';
+import { STUDY_HEADER, formatChange, formatMetric, studyRows } from '../../report/index.ts';
+import { DEFAULT_SLO, PRESET_NAMES, RunContext, compareScenarios, loadScenarioArg, parseSlo, parseTermCounts } from '../../scenarios/index.ts';
+import { finiteNumber, nonNegativeInt, positiveInt } from '../options.ts';
+import { table, writeJson } from '../output.ts';
+
+interface CompareOptions {
+  seed?: number;
+  queries?: number;
+  qps?: number;
+  json?: string;
+  threads?: number;
+  expansionTerms?: string;
+  slo?: string;
+}
+
+export function compareCommand(): Command {
+  return new Command('compare')
+    .description('Run two scenarios on the same seeded workload and show every metric side by side, with the change in percent.')
+    .argument('<baseline>', `scenario file or preset (${PRESET_NAMES.join(', ')})`)
+    .argument('<contender>', 'scenario file or preset')
+    .option('--json <file>', 'write {"baseline", "contender", "diff"} as JSON (- for stdout)')
+    .option('--slo <objective>', `latency objective for the expansion study (default: the baseline's, else ${DEFAULT_SLO})`)
+    .option('--expansion-terms <list>', 'run the expansion study on both sides at these term counts, e.g. 1,2,5,10,20,50')
+    .option('--seed <n>', 'override the seed of both sides', nonNegativeInt)
+    .option('--queries <n>', 'override the number of queries of both sides', positiveInt)
+    .option('--qps <x>', 'override the arrival rate of both sides', finiteNumber)
+    .option('--threads <n>', 'shard worker threads (0 = in this thread)', nonNegativeInt)
+    .addHelpText('after', '\nExamples:\n  searchsim compare google-2000-disk google-2001-memory --expansion-terms 1,2,5,10,20,50\n  searchsim compare a.json b.json --json diff.json')
+    .action(async (a: string, b: string, o: CompareOptions) => {
+      const baseline = loadScenarioArg(a);
+      const contender = loadScenarioArg(b);
+      const slo = parseSlo(o.slo ?? baseline.scenario.slo ?? DEFAULT_SLO);
+      const termCounts = o.expansionTerms !== undefined ? parseTermCounts(o.expansionTerms) : undefined;
+      const ctx = new RunContext();
+      const t0 = performance.now();
+      let c;
+      try {
+        c = await compareScenarios(baseline, contender, { ...o, slo, termCounts }, ctx, (step) => {
+          if (process.stderr.isTTY) process.stderr.write(`\r${step}`.padEnd(60));
+        });
+      } finally {
+        if (process.stderr.isTTY) process.stderr.write('\r'.padEnd(61) + '\r');
+        await ctx.close();
+      }
+      if (o.json === '-') {
+        writeJson('-', c);
+        return;
+      }
+      console.log(`baseline:  ${c.baseline.scenario.name} (${c.baseline.machines} machines, ${c.baseline.cluster.mode})`);
+      console.log(`contender: ${c.contender.scenario.name} (${c.contender.machines} machines, ${c.contender.cluster.mode})`);
+      console.log(`workload:  ${c.baseline.queries.measured} measured queries after ${c.baseline.queries.warmup} warm-up, seed ${c.baseline.scenario.seed}\n`);
+      const rows = Object.entries(c.diff).map(([m, d]) => [m, formatMetric(m, d.baseline), formatMetric(m, d.contender), formatChange(d.changePct)]);
+      console.log(table(['metric', 'baseline', 'contender', 'change'], rows));
+      for (const [name, r] of [
+        ['baseline', c.baseline],
+        ['contender', c.contender],
+      ] as const) {
+        if (!r.expansionStudy) continue;
+        console.log(`\nexpansion study, ${name} ${r.scenario.name} (SLO ${r.expansionStudy.slo}): affords ${r.expansionStudy.affordableTerms} terms`);
+        console.log(table(STUDY_HEADER, studyRows(r.expansionStudy)));
+      }
+      console.log(`\n(${((performance.now() - t0) / 1000).toFixed(1)} s of wall time)`);
+      if (o.json) writeJson(o.json, c);
+    });
+}

@@ -1,0 +1,32 @@
+import type { ExpansionStudy } from './run.ts';
+
+/** Numbers for tables: ms with sensible precision, shares as percentages, large counts grouped. */
+export function formatMetric(path: string, v: number | null): string {
+  if (v === null) return '-';
+  if (path.endsWith('Ms') || path.includes('Ms.')) return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+  if (path.startsWith('utilisation') || path.endsWith('hitRatio')) return `${(v * 100).toFixed(1)} %`;
+  if (path.endsWith('bytesRead')) return `${(v / 1e6).toFixed(1)} MB`;
+  if (path.endsWith('energyJ')) return v.toFixed(3);
+  if (Math.abs(v) >= 1000) return Math.round(v).toLocaleString('en-US');
+  return Number.isInteger(v) ? String(v) : v.toFixed(2);
+}
+
+export function formatChange(pct: number | null): string {
+  if (pct === null) return '-';
+  const s = pct >= 0 ? '+' : '';
+  return `${s}${Math.abs(pct) >= 100 ? pct.toFixed(0) : pct.toFixed(1)} %`;
+}
+
+/** Rows of an expansion study: terms, mean terms, p50, p99, seeks per query, capacity, SLO. */
+export function studyRows(s: ExpansionStudy): (string | number)[][] {
+  return s.points.map((p) => [
+    p.terms,
+    p.meanTerms.toFixed(1),
+    formatMetric('latencyMs', p.latencyMs.p50),
+    formatMetric('latencyMs', p.latencyMs.p99),
+    p.seeksPerQuery.toFixed(1),
+    p.maxQps === null ? '-' : p.maxQps.toFixed(1),
+    p.meetsSlo ? 'yes' : 'no',
+  ]);
+}
+export const STUDY_HEADER = ['max terms', 'mean terms', 'p50 ms', 'p99 ms', 'seeks/query', 'capacity q/s', 'meets SLO'];

@@ -1,0 +1,89 @@
+import type { RunReport } from '../report/index.ts';
+import type { LoadedScenario } from './load.ts';
+import { RunContext, simulate, type SimulateOptions } from './simulate.ts';
+import { expansionStudy } from './study.ts';
+import type { Slo } from './slo.ts';
+
+/** One metric on both sides; change in percent of the baseline (null when the baseline is 0 or absent). */
+export interface MetricDiff {
+  baseline: number | null;
+  contender: number | null;
+  changePct: number | null;
+}
+
+export interface Comparison {
+  baseline: RunReport;
+  contender: RunReport;
+  diff: Record<string, MetricDiff>;
+}
+
+/** The metrics a comparison lists, as paths into the run JSON, in display order. */
+export const COMPARED_METRICS = [
+  'machines',
+  'expansion.meanTerms',
+  'latencyMs.p50',
+  'latencyMs.p90',
+  'latencyMs.p99',
+  'latencyMs.p999',
+  'latencyMs.mean',
+  'serviceMs.p50',
+  'serviceMs.p99',
+  'throughputQps',
+  'perQuery.seeks',
+  'perQuery.bytesRead',
+  'perQuery.postingsDecoded',
+  'perQuery.energyJ',
+  'utilisation.cpu.mean',
+  'utilisation.disk.mean',
+  'shardImbalance',
+  'bufferCache.hitRatio',
+  'expansionStudy.affordableTerms',
+] as const;
+
+function at(r: RunReport, path: string): number | null {
+  let v: unknown = r;
+  for (const k of path.split('.')) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+export function diffRuns(baseline: RunReport, contender: RunReport): Record<string, MetricDiff> {
+  const out: Record<string, MetricDiff> = {};
+  for (const m of COMPARED_METRICS) {
+    const b = at(baseline, m);
+    const c = at(contender, m);
+    if (b === null && c === null) continue;
+    out[m] = { baseline: b, contender: c, changePct: b !== null && c !== null && b !== 0 ? ((c - b) / Math.abs(b)) * 100 : null };
+  }
+  return out;
+}
+
+/**
+ * Runs two scenarios on the same seeded workload: the contender takes the baseline's seed and workload
+ * (trace, arrivals, query count, warm-up), so both sides see the same queries at the same instants.
+ */
+export async function compareScenarios(
+  baseline: LoadedScenario,
+  contender: LoadedScenario,
+  options: SimulateOptions & { slo: Slo; termCounts?: readonly number[] },
+  ctx: RunContext,
+  onStep?: (what: string) => void,
+): Promise<Comparison> {
+  const contenderOnSameWorkload: LoadedScenario = {
+    ...contender,
+    scenario: { ...structuredClone(contender.scenario), seed: baseline.scenario.seed, workload: structuredClone(baseline.scenario.workload) },
+  };
+  // Workload paths resolve against the baseline's folder.
+  contenderOnSameWorkload.baseDir = contender.scenario.workload.trace === undefined && baseline.scenario.workload.trace !== undefined ? baseline.baseDir : contender.baseDir;
+  const sides: [string, LoadedScenario][] = [
+    ['baseline', baseline],
+    ['contender', contenderOnSameWorkload],
+  ];
+  const reports: RunReport[] = [];
+  for (const [name, side] of sides) {
+    onStep?.(`${name}: ${side.scenario.name}`);
+    const r = await simulate(side, options, ctx);
+    if (options.termCounts) r.expansionStudy = await expansionStudy(side, options.termCounts, options.slo, options, ctx, (n) => onStep?.(`${name}: study at ${n} terms`), r);
+    reports.push(r);
+  }
+  return { baseline: reports[0], contender: reports[1], diff: diffRuns(reports[0], reports[1]) };
+}

@@ -1,0 +1,65 @@
+import { errors } from '../core/index.ts';
+import { WORDNET_GLOSSES } from '../corpus/index.ts';
+import { HARDWARE_PRESETS } from '../hardware/index.ts';
+import type { ScenarioInput } from './schema.ts';
+import { BRIN_PAGE_INDEX_BYTES_PER_DOC } from './constants.ts';
+
+/**
+ * The 2000 and 2001 Google architectures on the bundled data. Sources:
+ * - 60 shards x 20 replicas = 1200 machines, the index on disk, rebuilt about monthly: Barroso, Dean and
+ *   Hölzle, "Web Search for a Planet", IEEE Micro 2003, and Jeff Dean, "Challenges in Building
+ *   Large-Scale Information Retrieval Systems", WSDM 2009 keynote (the 1999-2001 serving-system slides).
+ * - 2001: the same machines hold the index in RAM; queries are expanded (synonyms, plurals) to tens of
+ *   terms; each query fans out to about a thousand machines (Dean, WSDM 2009).
+ * - Modelled size: the number of documents whose index (Brin and Page's 1.55 KB a document) fills the
+ *   usable RAM of the 1200 machines exactly, 1.35 billion, which is the history's premise ("about a
+ *   billion" pages in 2000-2001); the memory layout's shard count follows from it (1200).
+ * - Load: 100 queries/s per cluster, an estimate: Google's traffic around 2000-2001 was of the order of a
+ *   thousand queries a second, split over several clusters that each held a full copy of the index
+ *   (Barroso et al. 2003). Change it with --qps; `sweep`-style studies vary it.
+ * - Expansion: at most 50 terms, added terms weighing 0.5, variants and all WordNet senses.
+ */
+const HW = HARDWARE_PRESETS['2001'];
+const MACHINES = 1200;
+const USABLE_RAM_BYTES = HW.memory.ramBytes - HW.memory.reservedBytes;
+export const MODELLED_DOCS_2001 = Math.floor((MACHINES * USABLE_RAM_BYTES) / BRIN_PAGE_INDEX_BYTES_PER_DOC);
+/** Memory mode: as many shards as it takes for each shard's index to fit a machine's usable RAM. */
+export const MEMORY_SHARDS_2001 = Math.ceil((MODELLED_DOCS_2001 * BRIN_PAGE_INDEX_BYTES_PER_DOC) / USABLE_RAM_BYTES);
+
+const workload = {
+  arrival: { kind: 'poisson' as const, qps: 100 },
+  queries: 4000,
+  warmupQueries: 1000,
+};
+
+export const PRESETS: Record<string, ScenarioInput> = {
+  'google-2000-disk': {
+    name: 'google-2000-disk',
+    description: '60 shards x 20 replicas of 2001 machines, posting lists on disk behind each machine\'s buffer cache; the typed terms only.',
+    seed: 2001,
+    corpus: WORDNET_GLOSSES,
+    analyzer: { stemmer: 'none' },
+    workload,
+    cluster: { shards: 60, replicas: 20, mode: 'disk', hardware: '2001', modelledDocs: MODELLED_DOCS_2001 },
+    expansion: { policy: 'none' },
+    slo: 'p99<500ms',
+  },
+  'google-2001-memory': {
+    name: 'google-2001-memory',
+    description: `The same machines with the index in RAM: ${MEMORY_SHARDS_2001} shards x 1 replica; queries expanded with corpus variants and WordNet synonyms to at most 50 terms.`,
+    seed: 2001,
+    corpus: WORDNET_GLOSSES,
+    analyzer: { stemmer: 'none' },
+    workload,
+    cluster: { shards: MEMORY_SHARDS_2001, replicas: 1, mode: 'memory', hardware: '2001', modelledDocs: MODELLED_DOCS_2001 },
+    expansion: { policy: 'both', senses: 'all', maxTerms: 50, weight: 0.5 },
+    slo: 'p99<500ms',
+  },
+};
+export const PRESET_NAMES = Object.keys(PRESETS);
+
+export function preset(name: string): ScenarioInput {
+  const p = PRESETS[name];
+  if (!p) throw errors.option('scenario', `a scenario file or one of the presets ${PRESET_NAMES.join(', ')}`, name);
+  return structuredClone(p);
+}

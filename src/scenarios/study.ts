@@ -1,0 +1,54 @@
+import { errors } from '../core/index.ts';
+import type { ExpansionStudy, RunReport } from '../report/index.ts';
+import type { LoadedScenario } from './load.ts';
+import { RunContext, simulate, type SimulateOptions } from './simulate.ts';
+import { capacityQps, meetsSlo, type Slo } from './slo.ts';
+
+/** Parses "1,2,5,10,20,50". */
+export function parseTermCounts(text: string): number[] {
+  const xs = text.split(',').map((x) => x.trim());
+  const ns = xs.map(Number);
+  if (xs.length === 0 || ns.some((n, i) => !/^\d+$/.test(xs[i]) || n < 1)) throw errors.option('--expansion-terms', 'a comma-separated list of positive integers, like 1,2,5,10,20,50', text);
+  return [...new Set(ns)].sort((a, b) => a - b);
+}
+
+/** The scenario with queries grown (or cut) to at most `terms` terms. */
+export function withTermCount(loaded: LoadedScenario, terms: number): LoadedScenario {
+  const s = structuredClone(loaded.scenario);
+  s.expansion = { ...s.expansion, policy: s.expansion.policy === 'none' ? 'both' : s.expansion.policy, maxTerms: terms };
+  return { ...loaded, scenario: s };
+}
+
+/**
+ * The expansion study: the same workload with queries of at most 1, 2, 5, ... terms (typed terms first,
+ * then variants and synonyms), measuring latency, disk seeks and capacity at each, and the most terms
+ * the SLO affords. A scenario without expansion is studied with policy `both`.
+ */
+export async function expansionStudy(
+  loaded: LoadedScenario,
+  termCounts: readonly number[],
+  slo: Slo,
+  options: SimulateOptions,
+  ctx: RunContext,
+  onPoint?: (terms: number, r: RunReport) => void,
+  /** The scenario's own run, reused for a point that would repeat it exactly. */
+  base?: RunReport,
+): Promise<ExpansionStudy> {
+  const points: ExpansionStudy['points'] = [];
+  for (const n of termCounts) {
+    const point = withTermCount(loaded, n);
+    const same = base && JSON.stringify(point.scenario.expansion) === JSON.stringify(loaded.scenario.expansion);
+    const r = same ? base : await simulate(point, { ...options, onOutcome: undefined }, ctx);
+    onPoint?.(n, r);
+    points.push({
+      terms: n,
+      meanTerms: r.expansion?.meanTerms ?? 0,
+      latencyMs: { p50: r.latencyMs.p50, p99: r.latencyMs.p99 },
+      seeksPerQuery: r.perQuery.seeks,
+      maxQps: capacityQps(r),
+      meetsSlo: meetsSlo(slo, r),
+    });
+  }
+  const ok = points.filter((p) => p.meetsSlo).map((p) => p.terms);
+  return { slo: slo.text, points, affordableTerms: ok.length > 0 ? Math.max(...ok) : 0 };
+}

@@ -37,6 +37,8 @@ export interface ExpandedTerm extends WeightedTerm {
   source: 'typed' | 'morph' | 'synonym';
   /** The typed term it expands. */
   of: string;
+  /** For a synonym: the WordNet word or phrase it came from ("eating house"). */
+  via?: string;
 }
 
 export function validateExpansion(o: Partial<ExpansionOptions>): ExpansionOptions {
@@ -92,7 +94,7 @@ export class Expander {
     }
     if (this.usesSynonyms) {
       for (const phrase of this.wordnet!.synonyms(term, this.options.senses)) {
-        for (const t of this.analyzer.terms(phrase)) out.push({ term: t, weight: w, source: 'synonym', of: term });
+        for (const t of this.analyzer.terms(phrase)) out.push({ term: t, weight: w, source: 'synonym', of: term, via: phrase });
       }
     }
     return out;

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { SearchsimError } from '../core/index.ts';
 import { compareCommand } from './commands/compare.ts';
 import { evalCommand } from './commands/eval.ts';
+import { expandCommand } from './commands/expand.ts';
 import { queryCommand } from './commands/query.ts';
 import { runCommand } from './commands/run.ts';
 
@@ -15,7 +16,7 @@ export function program(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const c of [runCommand(), compareCommand(), queryCommand(), evalCommand()]) p.addCommand(c.exitOverride().showHelpAfterError('(run with --help for usage)'));
+  for (const c of [runCommand(), compareCommand(), expandCommand(), queryCommand(), evalCommand()]) p.addCommand(c.exitOverride().showHelpAfterError('(run with --help for usage)'));
   return p;
 }
 

@@ -1,15 +1,19 @@
 import { Command } from 'commander';
-import { Analyzer } from '../../analysis/index.ts';
+import { Analyzer, EXPANSION_POLICIES, Expander, WordNet, type ExpansionPolicy, type WeightedTerm } from '../../analysis/index.ts';
 import { collectionPaths, readQrels, readQueries, requireFile } from '../../corpus/index.ts';
-import { analyzeQuery, type SearchRequest } from '../../index/index.ts';
-import { evaluateRuns } from '../../quality/index.ts';
+import { analyzeQuery } from '../../index/index.ts';
+import { evaluateRuns, type QualityReport } from '../../quality/index.ts';
 import { openShards } from '../../shard/index.ts';
-import { addIndexOptions, analyzerFrom, positiveInt, specFrom, type IndexCliOptions } from '../options.ts';
+import { addIndexOptions, analyzerFrom, finiteNumber, oneOf, positiveInt, specFrom, type IndexCliOptions } from '../options.ts';
 import { table, writeJson } from '../output.ts';
 
 interface EvalOptions extends IndexCliOptions {
   k: number;
   json?: string;
+  expansion?: ExpansionPolicy;
+  senses: 'all' | 'first';
+  maxTerms: number;
+  weight: number;
 }
 
 export function evalCommand(): Command {
@@ -18,7 +22,14 @@ export function evalCommand(): Command {
     .argument('<collectionDir>', 'folder with docs.jsonl, queries.jsonl and qrels.tsv (as workloads/cranfield)')
     .option('--k <n>', 'documents ranked per query', positiveInt, 1000)
     .option('--json <file>', 'also write the measures as JSON to a file (- for stdout)')
-    .addHelpText('after', '\nExamples:\n  searchsim eval workloads/cranfield\n  searchsim eval workloads/cacm --shards 13 --json cacm.json');
+    .option('--expansion <policy>', `also run every query expanded (${EXPANSION_POLICIES.join(', ')}) and show both`, oneOf(EXPANSION_POLICIES))
+    .option('--senses <s>', 'WordNet senses for synonyms: all or first', oneOf(['all', 'first'] as const), 'all')
+    .option('--max-terms <n>', 'cap on terms per expanded query', positiveInt, 50)
+    .option('--weight <x>', 'weight of an added term', finiteNumber, 0.5)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  searchsim eval workloads/cranfield\n  searchsim eval workloads/cacm --shards 13 --json cacm.json\n  searchsim eval workloads/cranfield --expansion synonyms --senses first --weight 0.3',
+    );
   addIndexOptions(cmd);
   return cmd.action(async (dir: string, o: EvalOptions) => {
     const paths = collectionPaths(dir);
@@ -26,13 +37,39 @@ export function evalCommand(): Command {
     const [queries, qrels] = await Promise.all([readQueries(paths.queries), readQrels(paths.qrels)]);
     const analyzer = new Analyzer(analyzerFrom(o));
     const set = await openShards(specFrom(paths.docs, o), o.threads);
-    let report;
+    let report: QualityReport;
+    let expanded: QualityReport | null = null;
     try {
-      const requests: SearchRequest[] = queries.map((q) => ({ terms: analyzeQuery(analyzer, q.text), k: o.k, mode: 'or' }));
-      const results = await set.search(requests);
-      report = evaluateRuns(new Map(queries.map((q, i) => [q.id, results[i].hits.map((h) => h.id)])), qrels);
+      const typed = queries.map((q) => analyzeQuery(analyzer, q.text));
+      const evaluate = async (terms: WeightedTerm[][]) => {
+        const results = await set.search(terms.map((t) => ({ terms: t, k: o.k, mode: 'or' as const })));
+        return evaluateRuns(new Map(queries.map((q, i) => [q.id, results[i].hits.map((h) => h.id)])), qrels);
+      };
+      report = await evaluate(typed);
+      if (o.expansion) {
+        const p = o.expansion;
+        const expander = new Expander(
+          analyzer,
+          { policy: p, senses: o.senses, maxTerms: o.maxTerms, addedWeight: o.weight },
+          p === 'synonyms' || p === 'both' ? WordNet.load() : null,
+          p === 'morph' || p === 'both' ? await set.vocabulary() : [],
+        );
+        expanded = await evaluate(typed.map((t) => expander.expandTerms(t).map((x) => ({ term: x.term, weight: x.weight }))));
+      }
     } finally {
       await set.close();
+    }
+    if (expanded) {
+      const out = { expansion: { policy: o.expansion, senses: o.senses, maxTerms: o.maxTerms, weight: o.weight }, without: report, with: expanded };
+      if (o.json === '-') {
+        writeJson('-', out);
+        return;
+      }
+      console.log(`${dir}: ${report.queries} judged queries, expansion ${o.expansion} (senses ${o.senses}, at most ${o.maxTerms} terms, added weight ${o.weight})`);
+      const row = (name: string, k: keyof QualityReport) => [name, report[k].toFixed(4), expanded![k].toFixed(4), `${expanded![k] >= report[k] ? '+' : ''}${(expanded![k] - report[k]).toFixed(4)}`];
+      console.log(table(['measure', 'without', 'with', 'change'], [row('MAP', 'map'), row('nDCG@10', 'ndcg10'), row('P@10', 'p10'), row('recall@100', 'recall100')]));
+      if (o.json) writeJson(o.json, out);
+      return;
     }
     if (o.json === '-') {
       writeJson('-', report);

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.ts';
+
+/**
+ * The 2001 story on the bundled data (shorter than the README's main job, same presets): moving the
+ * index into RAM cuts median latency by more than 10x, and the expansion study shows disk affording no
+ * more than a handful of terms where memory affords 50.
+ */
+describe('searchsim compare google-2000-disk google-2001-memory', () => {
+  it('shows memory-mode latency 10x lower and the terms each side affords', () => {
+    const r = cli('compare', 'google-2000-disk', 'google-2001-memory', '--queries', '1600', '--expansion-terms', '1,5,50', '--json', '-');
+    expect(r.code, r.stderr).toBe(0);
+    const c = JSON.parse(r.stdout);
+    expect(Object.keys(c)).toEqual(['baseline', 'contender', 'diff']);
+    expect(c.baseline.latencyMs.p50).toBeGreaterThanOrEqual(10 * c.contender.latencyMs.p50);
+    expect(c.baseline.machines).toBe(1200);
+    expect(c.contender.machines).toBe(1200);
+    expect(c.baseline.expansionStudy.affordableTerms).toBeLessThanOrEqual(5);
+    expect(c.contender.expansionStudy.affordableTerms).toBe(50);
+    expect(c.contender.expansion.meanTerms).toBeGreaterThan(5 * c.baseline.expansion.meanTerms);
+    expect(c.diff['latencyMs.p50'].changePct).toBeCloseTo(((c.contender.latencyMs.p50 - c.baseline.latencyMs.p50) / c.baseline.latencyMs.p50) * 100, 6);
+    for (const side of [c.baseline, c.contender]) {
+      expect(side.expansionStudy.points.map((p: { terms: number }) => p.terms)).toEqual([1, 5, 50]);
+      expect(Object.keys(side.expansionStudy.points[0])).toEqual(['terms', 'meanTerms', 'latencyMs', 'seeksPerQuery', 'maxQps', 'meetsSlo']);
+    }
+  }, 180_000);
+
+  it('names the valid presets for an unknown one', () => {
+    const r = cli('compare', 'google-2000-disk', 'altavista-1998');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/one of the presets google-2000-disk, google-2001-memory, got "altavista-1998"/);
+  });
+});
+
+describe('searchsim expand and eval --expansion', () => {
+  it('expand prints the weighted terms with their source', () => {
+    const r = cli('expand', 'restaurant', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const terms = JSON.parse(r.stdout).terms.map((t: { term: string }) => t.term);
+    expect(terms.slice(0, 2)).toEqual(['restaurant', 'restaurants']);
+    expect(terms).toContain('eatery');
+  });
+  it('eval --expansion reports quality with and without it', () => {
+    const r = cli('eval', 'workloads/cacm', '--expansion', 'synonyms', '--senses', 'first', '--json', '-');
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(Object.keys(j)).toEqual(['expansion', 'without', 'with']);
+    expect(j.without.map).toBeGreaterThan(0.32);
+    expect(j.with.queries).toBe(52);
+    expect(j.with.map).not.toBe(j.without.map);
+  });
+});

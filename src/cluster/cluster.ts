@@ -127,11 +127,28 @@ export class Cluster {
     this.shardBusyMs = new Float64Array(o.shards);
   }
 
+  /** Busy time updates cost, while measuring (CPU and disk, all machines). */
+  updateBusyMs = 0;
+  /** Replicas that may not serve (a batch rollout reloading them); set by an update policy. */
+  outOfRotation: ((replica: number, nowMs: number) => boolean) | null = null;
+
+  /** Charges CPU work that is not a query (applying an update) at `nowMs`; returns when it ends. */
+  chargeCpu(machine: number, nowMs: number, cpuMs: number): number {
+    if (this.measuring) this.updateBusyMs += cpuMs;
+    return this.cores.serve(machine, nowMs, cpuMs);
+  }
+  /** Charges disk work that is not a query on the machine's first disk; returns when it ends. */
+  chargeDisk(machine: number, nowMs: number, ioMs: number): number {
+    if (this.measuring) this.updateBusyMs += ioMs;
+    return this.disks.serve(machine * this.options.disks, nowMs, ioMs);
+  }
+
   /** Busy time counts from now on (the end of the warm-up). */
   startMeasuring(): void {
     this.cores.resetMeasures();
     this.disks.resetMeasures();
     this.shardBusyMs.fill(0);
+    this.updateBusyMs = 0;
     this.cores.measuring = true;
     this.disks.measuring = true;
   }
@@ -180,6 +197,8 @@ export class Cluster {
       this.loadBase = shard * R;
       this.loadNowMs = now;
       replica = this.selector.choose(shard, R, this.load);
+      // A replica out of rotation passes the request to the next one in rotation.
+      if (this.outOfRotation) for (let i = 0; i < R && this.outOfRotation(replica, now); i++) replica = (replica + 1) % R;
     }
     const machine = shard * R + replica;
     const d = this.demand;

@@ -7,3 +7,5 @@ export type { IndexScale, LeafCpuCost, LeafDemand, PreparedQuery, ServiceModel, 
 export { Outstanding, StationBank } from './stations.ts';
 export { ByteLru, LruCacheBuffer } from './bufferCache.ts';
 export type { BufferCache } from './bufferCache.ts';
+export { BatchPolicy, IncrementalPolicy, updatePolicy } from './updatePolicy.ts';
+export type { BatchUpdates, IncrementalUpdates, UpdateCostInputs, UpdatePolicy, UpdatePolicySpec } from './updatePolicy.ts';

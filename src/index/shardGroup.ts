@@ -41,12 +41,28 @@ export class ShardGroup {
   info(): ShardInfo[] {
     return this.order.map((s, pos) => {
       const i = this.shard(pos);
-      return { shard: s, docs: i.docCount, postingBytes: i.postingBytes, segments: i.segmentCount };
+      return { shard: s, docs: i.docCount, postingBytes: i.postingBytes, lists: i.listCount, segments: i.segmentCount };
     });
   }
 
+  /**
+   * The group's part of the collection statistics, summed over its shards (one entry): each term's
+   * frequency is asked only of the shards that hold it.
+   */
   stats(terms: readonly string[]): ShardStats[] {
-    return this.order.map((_, pos) => this.shard(pos).stats(terms));
+    let docCount = 0;
+    let totalLength = 0;
+    for (let pos = 0; pos < this.order.length; pos++) {
+      const st = this.shard(pos).stats([]);
+      docCount += st.docCount;
+      totalLength += st.totalLength;
+    }
+    const df = terms.map((t) => {
+      let n = 0;
+      for (const pos of this.termShards.get(t) ?? []) n += this.shard(pos).stats([t]).df[0];
+      return n;
+    });
+    return [{ docCount, totalLength, df }];
   }
 
   /** Per request, per shard in `order`: the hits and receipt. */

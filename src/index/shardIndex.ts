@@ -85,6 +85,12 @@ export class ShardIndex {
   get docCount(): number {
     return this.loc.size;
   }
+  /** Distinct terms over segments (a term in two segments counts twice: lists are per segment). */
+  get listCount(): number {
+    let n = 0;
+    for (const g of this.segments) n += g.terms.length;
+    return n;
+  }
   get segmentCount(): number {
     return this.segments.length;
   }

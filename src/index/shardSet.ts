@@ -113,6 +113,8 @@ export interface ShardInfo {
   shard: number;
   docs: number;
   postingBytes: number;
+  /** Posting lists held (terms per segment). */
+  lists: number;
   segments: number;
 }
 

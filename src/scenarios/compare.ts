@@ -37,6 +37,9 @@ export const COMPARED_METRICS = [
   'utilisation.disk.mean',
   'shardImbalance',
   'bufferCache.hitRatio',
+  'freshness.p50Ms',
+  'freshness.p99Ms',
+  'freshness.updateUtilisation',
   'expansionStudy.affordableTerms',
 ] as const;
 

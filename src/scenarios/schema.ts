@@ -109,6 +109,37 @@ export const ScenarioSchema = z
       .strict()
       .default({ policy: 'none', senses: 'all', maxTerms: 50, weight: 0.5 }),
     slo: z.string().optional().describe('Service-level objective for studies and comparisons, e.g. "p99<500ms".'),
+    updates: z
+      .object({
+        trace: z.string().optional().describe('Update trace: JSONL {"t","op":"upsert"|"delete","id","text"?}.'),
+        generate: z
+          .object({
+            ratePerS: posNum.describe('Real changes per second applied to the real shards.'),
+            skew: z.number().min(0).default(1).describe('Zipf exponent of per-document change rates.'),
+            deleteShare: z.number().min(0).max(1).default(0),
+          })
+          .strict()
+          .optional(),
+        modelledRatePerS: posNum.optional().describe('Changes per second in the modelled index: each real change costs this over the real rate.'),
+        applyEveryS: z
+          .number()
+          .min(0)
+          .default(0)
+          .describe('0: the real shards take each change at its visibility instant; else in batches this many seconds apart.'),
+        policy: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('incremental'), delayS: z.number().min(0).default(60).describe('Crawl-to-commit pipeline delay.') }).strict(),
+          z
+            .object({
+              kind: z.literal('batch'),
+              periodDays: posNum.default(30).describe('A rebuild starts every period.'),
+              buildHours: z.number().min(0).default(72).describe('Building the whole index (an estimate).'),
+              phaseDays: z.number().min(0).optional().describe('Days into the cycle when the run starts (default half a period).'),
+            })
+            .strict(),
+        ]),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

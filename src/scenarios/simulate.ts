@@ -3,16 +3,19 @@ import { Analyzer, Expander, WordNet } from '../analysis/index.ts';
 import {
   IndexServiceModel,
   SyntheticServiceModel,
+  updatePolicy,
   type ClusterOptions,
   type QueryOutcome,
+  type UpdateCostInputs,
   type ServiceModel,
 } from '../cluster/index.ts';
-import { Rng, SearchsimError, errors } from '../core/index.ts';
+import { Rng, SearchsimError, errors, shardOf } from '../core/index.ts';
+import { readCorpus, type CorpusOptions, type Doc } from '../corpus/index.ts';
 import { hardwarePreset } from '../hardware/index.ts';
 import type { ShardInfo, ShardSet, ShardSetSpec } from '../index/index.ts';
 import { RUN_FORMAT_VERSION, formatBytes, type IndexReport, type RunReport } from '../report/index.ts';
 import { openShards } from '../shard/index.ts';
-import { QueryPreparer, ReceiptCache, blankPreparer, blankQueries, cycleTrace, replay, type ArrivalSpec, type Preparer, type SourcedQuery } from '../workload/index.ts';
+import { QueryPreparer, ReceiptCache, blankPreparer, generateUpdates, readUpdateTrace, type ReplayUpdates, type UpdateEvent, blankQueries, cycleTrace, replay, type ArrivalSpec, type Preparer, type SourcedQuery } from '../workload/index.ts';
 import { BRIN_PAGE_INDEX_BYTES_PER_DOC, PACKAGE_ROOT } from './constants.ts';
 import { resolvePath, type LoadedScenario } from './load.ts';
 import type { Scenario } from './schema.ts';
@@ -80,6 +83,12 @@ export class RunContext {
     if (!v) this.vocabularies.set(set, (v = set.vocabulary()));
     return v;
   }
+  /** Shards for one run alone (a run whose changes mutate them); closed with the context. */
+  async privateShards(spec: ShardSetSpec, threads: number | undefined): Promise<{ set: ShardSet; info: ShardInfo[] }> {
+    const p = openShards(spec, threads).then(async (set) => ({ set, info: await set.info() }));
+    this.sets.set(`private:${this.sets.size}:${JSON.stringify(spec)}`, p);
+    return p;
+  }
   async close(): Promise<void> {
     const all = await Promise.allSettled(this.sets.values());
     this.sets.clear();
@@ -121,16 +130,18 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
   let source: AsyncIterable<SourcedQuery>;
   let index: IndexReport | null = null;
   let queryPreparer: QueryPreparer | null = null;
+  let updates: ReplayUpdates | undefined;
   {
     if (s.service.kind === 'index') {
       if (s.corpus === undefined) throw new SearchsimError('E_INPUT', `${loaded.source}: corpus: required when service.kind is "index" (a corpus file or collection folder)`);
       const c = typeof s.corpus === 'string' ? { path: s.corpus } : s.corpus;
       const corpusOptions = { format: c.format, markup: c.markup ?? (/gcide/i.test(c.path) ? ('gcide' as const) : ('none' as const)) };
       const corpus = c.path.startsWith('@') ? c.path : resolvePath(loaded.baseDir, c.path);
-      const { set: shards, info } = await ctx.shards(
-        { corpus, corpusOptions, analyzer: s.analyzer, shards: s.cluster.shards, storage: { kind: 'memory' } },
-        options.threads ?? s.cluster.shardThreads,
-      );
+      const shardSpec: ShardSetSpec = { corpus, corpusOptions, analyzer: s.analyzer, shards: s.cluster.shards, storage: { kind: 'memory' } };
+      // Changes mutate the shards: such a run gets shards of its own, never shared with other runs.
+      const { set: shards, info } = s.updates
+        ? await ctx.privateShards(shardSpec, options.threads ?? s.cluster.shardThreads)
+        : await ctx.shards(shardSpec, options.threads ?? s.cluster.shardThreads);
       const realDocs = info.reduce((a, i) => a + i.docs, 0);
       const realIndexBytes = info.reduce((a, i) => a + i.postingBytes, 0);
       index = indexReport(s, realDocs, realIndexBytes, hw.memory.ramBytes);
@@ -157,6 +168,16 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
       }, ctx.receipts(shards));
       preparer = queryPreparer;
       source = cycleTrace(tracePath ?? DEFAULT_TRACE, s.workload.queries, traceOptions);
+      if (s.updates) {
+        const lists = info.reduce((a, i) => a + i.lists, 0);
+        updates = await replayUpdates(s, loaded, shards, analyzer, queryPreparer, rng, {
+          replicas: s.cluster.replicas,
+          mode: s.cluster.mode,
+          shardIndexBytes: index.shardIndexBytes,
+          meanListBytes: index.modelledIndexBytes / Math.max(1, lists),
+          weight: 1,
+        }, hw.disk.transferBytesPerMs, corpus, corpusOptions);
+      }
     } else {
       service = new SyntheticServiceModel(s.service, rng.fork('service'), s.workload.k);
       source = tracePath ? cycleTrace(tracePath, s.workload.queries, traceOptions) : blankQueries(s.workload.queries);
@@ -169,6 +190,7 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
         arrival: s.workload.arrival as ArrivalSpec,
         cluster: clusterOptions,
         onOutcome: options.onOutcome,
+        updates,
       },
       source,
       preparer,
@@ -229,4 +251,54 @@ function checkMemoryFit(s: Scenario, index: IndexReport, usableBytes: number, ha
     `enough for memory mode: a shard's index of ${formatBytes(index.shardIndexBytes)} does not fit the ${formatBytes(usableBytes)} a ${hardware} machine has for it, by ${formatBytes(index.shardIndexBytes - usableBytes)}; use at least ${need} shards`,
     s.cluster.shards,
   );
+}
+
+/**
+ * The change stream of a scenario and how the replay plays it: read from a trace or generated over the
+ * run (with history before it, so an incremental pipeline is in flight when the first query arrives), the
+ * policy that times it, and the real shards it is applied to.
+ */
+async function replayUpdates(
+  s: Scenario,
+  loaded: LoadedScenario,
+  shards: ShardSet,
+  analyzer: Analyzer,
+  preparer: QueryPreparer,
+  rng: Rng,
+  cost: UpdateCostInputs,
+  transferBytesPerMs: number,
+  corpus: string,
+  corpusOptions: CorpusOptions,
+): Promise<ReplayUpdates> {
+  const u = s.updates!;
+  let events: UpdateEvent[];
+  let realRate = 1;
+  if (u.trace) {
+    events = await readUpdateTrace(resolvePath(loaded.baseDir, u.trace));
+    const spanS = events.length > 1 ? events[events.length - 1].tS - events[0].tS : 1;
+    realRate = events.length / Math.max(1e-9, spanS);
+  } else if (u.generate) {
+    const a = s.workload.arrival;
+    const durationS = 'qps' in a ? s.workload.queries / a.qps : 60;
+    const historyS = u.policy.kind === 'incremental' ? u.policy.delayS + 10 : 0;
+    const docs: Doc[] = [];
+    for await (const { doc } of readCorpus(corpus, corpusOptions)) docs.push(doc);
+    events = generateUpdates(u.generate, docs, durationS + historyS, rng.fork('updates')).map((e) => ({ ...e, tS: e.tS - historyS }));
+    realRate = u.generate.ratePerS;
+  } else {
+    throw errors.option('updates', 'a trace or a generate section', u);
+  }
+  const weighted: UpdateCostInputs = { ...cost, weight: u.modelledRatePerS !== undefined ? u.modelledRatePerS / realRate : 1 };
+  return {
+    events,
+    policy: updatePolicy(u.policy, weighted, transferBytesPerMs),
+    shardOf: (id) => shardOf(id, s.cluster.shards),
+    applyEveryMs: u.applyEveryS * 1000,
+    termsOf: (e) => (e.text ? new Set(analyzer.terms(e.text)).size : 0),
+    apply: async (ops) => {
+      const r = await shards.update(ops);
+      preparer.indexVersion++;
+      return r;
+    },
+  };
 }

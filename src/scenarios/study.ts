@@ -16,6 +16,8 @@ export function parseTermCounts(text: string): number[] {
 export function withTermCount(loaded: LoadedScenario, terms: number): LoadedScenario {
   const s = structuredClone(loaded.scenario);
   s.expansion = { ...s.expansion, policy: s.expansion.policy === 'none' ? 'both' : s.expansion.policy, maxTerms: terms };
+  // The study isolates the cost of terms: no change stream (its own cost is the freshness study's).
+  s.updates = undefined;
   return { ...loaded, scenario: s };
 }
 
@@ -37,7 +39,7 @@ export async function expansionStudy(
   const points: ExpansionStudy['points'] = [];
   for (const n of termCounts) {
     const point = withTermCount(loaded, n);
-    const same = base && JSON.stringify(point.scenario.expansion) === JSON.stringify(loaded.scenario.expansion);
+    const same = base && !loaded.scenario.updates && JSON.stringify(point.scenario.expansion) === JSON.stringify(loaded.scenario.expansion);
     const r = same ? base : await simulate(point, { ...options, onOutcome: undefined }, ctx);
     onPoint?.(n, r);
     points.push({

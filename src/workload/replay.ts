@@ -1,4 +1,6 @@
-import { Cluster, type ClusterOptions, type PreparedQuery, type QueryOutcome, type ServiceModel } from '../cluster/index.ts';
+import { Cluster, type ClusterOptions, type PreparedQuery, type QueryOutcome, type ServiceModel, type UpdatePolicy } from '../cluster/index.ts';
+import type { UpdateOp } from '../index/index.ts';
+import type { UpdateEvent } from './updates.ts';
 import { Rng, errors, invariant } from '../core/index.ts';
 import { LatencyRecorder, type LatencySummary } from '../metrics/index.ts';
 import { Simulation } from '../sim/index.ts';
@@ -24,6 +26,47 @@ export interface ReplaySpec {
   cacheBuckets?: number;
   /** Called with every query's outcome, warm-up included (for scripted experiments). */
   onOutcome?: (o: QueryOutcome) => void;
+  /** A change stream and how it reaches the machines (open-loop workloads only). */
+  updates?: ReplayUpdates;
+}
+
+/** What the replay needs to play changes against the real shards and the modelled machines. */
+export interface ReplayUpdates {
+  /** Changes in time order; times (seconds) may be negative: history before the first query. */
+  events: UpdateEvent[];
+  policy: UpdatePolicy;
+  shardOf(id: string): number;
+  /** Distinct index terms of a change (what applying it touches). */
+  termsOf(ev: UpdateEvent): number;
+  /** Applies changes to the real shards (so later receipts see them); returns the deletes of unknown ids. */
+  apply(ops: UpdateOp[]): Promise<{ unknownDeletes: string[] }>;
+  /**
+   * 0: the real shards take each change at its visibility instant, exactly. Otherwise they take visible
+   * changes in batches at multiples of this many ms (a query sees a change up to that much later than
+   * its visibility; freshness is still measured exactly), which keeps prepared chunks long.
+   */
+  applyEveryMs: number;
+}
+
+/** How fresh the index was kept, and at what cost (DESIGN.md section 4, Updates). */
+export interface FreshnessReport {
+  policy: string;
+  /** Changes in the stream. */
+  changes: number;
+  /** Changes visible on every replica before the last query, so applied to the real shards. */
+  applied: number;
+  /** Changes that would become visible after the run (a batch rebuild days away, say). */
+  pending: number;
+  /** Deletes of documents that did not exist: counted, not fatal. */
+  rejected: number;
+  /** From a change to its visibility on every replica, over all changes. */
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Changes applied per second of the run. */
+  appliedPerS: number;
+  /** Share of all machines' time (cores and disks) spent applying changes, while measuring. */
+  updateUtilisation: number;
 }
 
 export interface MeanSummary {
@@ -47,6 +90,7 @@ export interface ReplayResult {
   shardImbalance: number;
   /** Disk mode: the modelled buffer caches' hit ratio, overall and over the run (warm-up included). */
   bufferCache: { hitRatio: number; overTime: { fromQuery: number; toQuery: number; hitRatio: number }[] } | null;
+  freshness: FreshnessReport | null;
   events: number;
 }
 
@@ -140,7 +184,127 @@ export async function replay(
     return { prepared, sourced };
   };
 
-  if (spec.arrival.kind !== 'closed') {
+  /**
+   * The open-loop driver when changes stream in: query arrivals, commits and visibility instants are
+   * taken in time order; queries are prepared in chunks that never straddle a visibility instant, so a
+   * query prepared after a change became visible sees it, and one before does not.
+   */
+  const driveWithUpdates = async (u: ReplayUpdates, arrivals: ReturnType<typeof openArrivals>): Promise<FreshnessReport> => {
+    const fresh = new LatencyRecorder();
+    const commits = new MinQueue<UpdateEvent>();
+    const visible = new MinQueue<UpdateEvent>();
+    let pending = 0;
+    let rejected = 0;
+    let applied = 0;
+    const applyAt = (visibleMs: number): number => (u.applyEveryMs > 0 ? Math.ceil(visibleMs / u.applyEveryMs) * u.applyEveryMs : visibleMs);
+    const toOp = (e: UpdateEvent): UpdateOp => (e.op === 'delete' ? { op: 'delete', id: e.id } : { op: 'upsert', id: e.id, text: e.text ?? '' });
+    const applyUpTo = async (tMs: number): Promise<void> => {
+      const ops: UpdateOp[] = [];
+      while (visible.size > 0 && visible.peekKey() <= tMs) ops.push(toOp(visible.pop()));
+      if (ops.length === 0) return;
+      const r = await u.apply(ops);
+      applied += ops.length;
+      rejected += r.unknownDeletes.length;
+    };
+    for (const e of u.events) {
+      const changeMs = e.tS * 1000;
+      const s = u.policy.schedule(changeMs);
+      if ('visibleMs' in s) {
+        fresh.record(s.visibleMs - changeMs);
+        visible.push(applyAt(s.visibleMs), e);
+      } else if (s.commitMs <= 0) {
+        // Committed before the first query: history, applied at once, at no cost to the measured run.
+        fresh.record(s.commitMs - changeMs);
+        visible.push(0, e);
+      } else commits.push(s.commitMs, e);
+    }
+    const commitDue = (tMs: number): void => {
+      while (commits.size > 0 && commits.peekKey() <= tMs) {
+        const commitMs = commits.peekKey();
+        const e = commits.pop();
+        const v = u.policy.commit(cluster, u.shardOf(e.id), u.termsOf(e), commitMs);
+        fresh.record(v - e.tS * 1000);
+        visible.push(applyAt(v), e);
+      }
+    };
+    await applyUpTo(0);
+    const ahead: { q: SourcedQuery; t: number }[] = [];
+    for (;;) {
+      while (ahead.length < chunk && seq + ahead.length < spec.queries) {
+        const r = await it.next();
+        if (r.done) {
+          exhausted = true;
+          break;
+        }
+        ahead.push({ q: r.value, t: arrivals.next(r.value.tS, r.value.where) });
+      }
+      if (ahead.length === 0) break;
+      const nextCommit = commits.size > 0 ? commits.peekKey() : Infinity;
+      const nextVisible = visible.size > 0 ? visible.peekKey() : Infinity;
+      const next = Math.min(ahead[0].t, nextCommit, nextVisible);
+      if (nextVisible === next) {
+        sim.run(Math.max(sim.nowMs, next));
+        await applyUpTo(next);
+        continue;
+      }
+      if (nextCommit === next) {
+        sim.run(Math.max(sim.nowMs, next));
+        commitDue(next);
+        continue;
+      }
+      const limit = Math.min(nextCommit, nextVisible);
+      let n = 0;
+      while (n < ahead.length && ahead[n].t < limit) n++;
+      const batch = ahead.splice(0, n);
+      const prepared = await preparer.prepare(
+        batch.map((b) => b.q.q),
+        seq,
+      );
+      seq += prepared.length;
+      onProgress?.(seq, spec.queries);
+      prepared.forEach((q, i) => sim.at(Math.max(batch[i].t, sim.nowMs), () => arrive(q, record)));
+      sim.run(Math.max(sim.nowMs, batch[batch.length - 1].t));
+    }
+    sim.run();
+    const lastQueryMs = sim.nowMs;
+    // Changes after the last query still take machine time and have a freshness; none is applied, and
+    // their work falls outside the measured window.
+    cluster.stopMeasuring();
+    while (commits.size > 0) {
+      const t = commits.peekKey();
+      sim.run(Math.max(sim.nowMs, t));
+      commitDue(t);
+    }
+    sim.run();
+    while (visible.size > 0) {
+      if (visible.peekKey() <= lastQueryMs) await applyUpTo(visible.peekKey());
+      else {
+        visible.pop();
+        pending++;
+      }
+    }
+    const s = fresh.summary();
+    const machines = spec.cluster.shards * spec.cluster.replicas;
+    const windowMs = Math.max(1e-9, lastDone - firstMeasuredArrival);
+    return {
+      policy: u.policy.kind,
+      changes: u.events.length,
+      applied,
+      pending,
+      rejected,
+      p50Ms: s.p50,
+      p99Ms: s.p99,
+      maxMs: s.max,
+      appliedPerS: lastQueryMs > 0 ? (applied / lastQueryMs) * 1000 : 0,
+      updateUtilisation: cluster.updateBusyMs / (windowMs * machines * (spec.cluster.cores + spec.cluster.disks)),
+    };
+  };
+
+  let freshness: FreshnessReport | null = null;
+  if (spec.updates) {
+    if (spec.arrival.kind === 'closed') throw errors.option('updates', 'used with an open-loop workload (fixed, poisson, diurnal or trace arrivals)', 'closed');
+    freshness = await driveWithUpdates(spec.updates, openArrivals(spec.arrival, rng.fork('arrivals')));
+  } else if (spec.arrival.kind !== 'closed') {
     const arrivals = openArrivals(spec.arrival, rng.fork('arrivals'));
     // The next chunk is prepared on the shard workers while this one is simulated; the simulation runs
     // in slices and yields between them, so the preparation's own steps (read the trace, the statistics
@@ -229,8 +393,62 @@ export async function replay(
     utilisation: { cpu: meanMax(util.cpu), disk: meanMax(util.disk) },
     shardImbalance: shardMean > 0 ? shardMax / shardMean : 1,
     bufferCache,
+    freshness,
     events: sim.processedEvents,
   };
+}
+
+/** A binary min-heap of (key, value), for the few hundred thousand changes a run may carry. */
+class MinQueue<T> {
+  private keys: number[] = [];
+  private vals: T[] = [];
+  private seqs: number[] = [];
+  private n = 0;
+  get size(): number {
+    return this.keys.length;
+  }
+  peekKey(): number {
+    return this.keys[0];
+  }
+  /** Equal keys leave in insertion order. */
+  private less(i: number, j: number): boolean {
+    return this.keys[i] < this.keys[j] || (this.keys[i] === this.keys[j] && this.seqs[i] < this.seqs[j]);
+  }
+  private swap(i: number, j: number): void {
+    [this.keys[i], this.keys[j]] = [this.keys[j], this.keys[i]];
+    [this.vals[i], this.vals[j]] = [this.vals[j], this.vals[i]];
+    [this.seqs[i], this.seqs[j]] = [this.seqs[j], this.seqs[i]];
+  }
+  push(key: number, val: T): void {
+    let i = this.keys.length;
+    this.keys.push(key);
+    this.vals.push(val);
+    this.seqs.push(this.n++);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(i, p)) break;
+      this.swap(i, p);
+      i = p;
+    }
+  }
+  pop(): T {
+    const top = this.vals[0];
+    const last = this.keys.length - 1;
+    this.swap(0, last);
+    this.keys.pop();
+    this.vals.pop();
+    this.seqs.pop();
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= this.keys.length) break;
+      const c = l + 1 < this.keys.length && this.less(l + 1, l) ? l + 1 : l;
+      if (!this.less(c, i)) break;
+      this.swap(c, i);
+      i = c;
+    }
+    return top;
+  }
 }
 
 /** Arrivals simulated between two yields to the event loop. */

@@ -1,0 +1,105 @@
+import { Rng, errors, preview } from '../core/index.ts';
+import { readLines } from '../corpus/index.ts';
+import type { Doc } from '../corpus/index.ts';
+import { parseTimeS } from './trace.ts';
+
+/** One change to the collection, at `tS` seconds from the start of the run. */
+export interface UpdateEvent {
+  tS: number;
+  op: 'upsert' | 'delete';
+  id: string;
+  text?: string;
+  /** Where it came from, for messages. */
+  where: string;
+}
+
+/**
+ * Reads an update trace: JSONL `{"t", "op": "upsert"|"delete", "id", "text"?}` (t in seconds or ISO time,
+ * relative to the first line's), in time order. A malformed line names its file and line.
+ */
+export async function readUpdateTrace(file: string): Promise<UpdateEvent[]> {
+  const out: UpdateEvent[] = [];
+  let first: number | undefined;
+  let last = -Infinity;
+  for await (const { line, text } of readLines(file, 'update trace')) {
+    if (text.trim() === '') continue;
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch {
+      throw errors.input({ file, line }, 'a JSON object per line ({"t","op","id","text"?})', preview(text));
+    }
+    const o = (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : null) as Record<string, unknown> | null;
+    if (!o) throw errors.input({ file, line }, 'a JSON object ({"t","op","id","text"?})', preview(text));
+    const t = parseTimeS(o.t);
+    if (t === undefined) throw errors.input({ file, line, field: 't' }, 'seconds or an ISO-8601 time', o.t === undefined ? 'nothing' : preview(o.t));
+    if (o.op !== 'upsert' && o.op !== 'delete') throw errors.input({ file, line, field: 'op' }, '"upsert" or "delete"', o.op === undefined ? 'nothing' : preview(o.op));
+    if (typeof o.id !== 'string' && typeof o.id !== 'number') throw errors.input({ file, line, field: 'id' }, 'a string or number', o.id === undefined ? 'nothing' : preview(o.id));
+    if (o.op === 'upsert' && typeof o.text !== 'string') throw errors.input({ file, line, field: 'text' }, 'the new text of an upserted document', o.text === undefined ? 'nothing' : preview(o.text));
+    first ??= t;
+    if (t < last) throw errors.input({ file, line, field: 't' }, 'times in nondecreasing order', `${t} after ${last}`);
+    last = t;
+    out.push({ tS: t - first, op: o.op, id: String(o.id), text: typeof o.text === 'string' ? o.text : undefined, where: `${file}:${line}` });
+  }
+  return out;
+}
+
+/** A generated change stream (DESIGN.md section 5: per-document change rates). */
+export interface GeneratedUpdates {
+  /** Real changes per second applied to the real shards. */
+  ratePerS: number;
+  /** Zipf exponent of per-document change rates: the k-th most volatile document changes ∝ 1/k^s. */
+  skew: number;
+  /** Share of changes that delete a document (the rest edit it). */
+  deleteShare: number;
+}
+
+/**
+ * Draws a change stream over `docs` for `durationS` seconds: Poisson arrivals; the document chosen with
+ * Zipf-skewed probability (a few change often, most rarely; Cho and Garcia-Molina, "The evolution of the
+ * web", VLDB 2000, found change rates spread over orders of magnitude); an upsert edits the document's
+ * previous version, replacing a few of its words by words of another document.
+ */
+export function generateUpdates(spec: GeneratedUpdates, docs: readonly Doc[], durationS: number, rng: Rng): UpdateEvent[] {
+  if (docs.length === 0 || spec.ratePerS <= 0) return [];
+  const order = docs.map((_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const cumulative = new Float64Array(order.length);
+  let acc = 0;
+  for (let k = 0; k < order.length; k++) cumulative[k] = acc += 1 / Math.pow(k + 1, spec.skew);
+  const current = new Map<string, string>();
+  const deleted = new Set<string>();
+  const out: UpdateEvent[] = [];
+  for (let t = rng.exponential(1 / spec.ratePerS); t < durationS; t += rng.exponential(1 / spec.ratePerS)) {
+    const u = rng.next() * acc;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] < u) lo = mid + 1;
+      else hi = mid;
+    }
+    const doc = docs[order[lo]];
+    const where = 'generated update stream';
+    if (!deleted.has(doc.id) && rng.next() < spec.deleteShare) {
+      deleted.add(doc.id);
+      out.push({ tS: t, op: 'delete', id: doc.id, where });
+      continue;
+    }
+    deleted.delete(doc.id);
+    const words = (current.get(doc.id) ?? `${doc.title ?? ''} ${doc.text}`).split(/\s+/).filter(Boolean);
+    const donor = docs[rng.int(docs.length)].text.split(/\s+/).filter(Boolean);
+    for (let e = 0; e < 3 && donor.length > 0; e++) {
+      const w = donor[rng.int(donor.length)];
+      if (words.length > 0 && rng.next() < 0.5) words[rng.int(words.length)] = w;
+      else words.push(w);
+    }
+    const text = words.join(' ');
+    current.set(doc.id, text);
+    out.push({ tS: t, op: 'upsert', id: doc.id, text, where });
+  }
+  return out;
+}

@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BatchPolicy, IncrementalPolicy, type UpdateCostInputs } from '../../src/cluster/index.ts';
+import { Rng } from '../../src/core/index.ts';
+import { generateUpdates, readUpdateTrace } from '../../src/workload/index.ts';
+import { run } from '../helpers/scenario.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'searchsim-upd-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+describe('update traces', () => {
+  it('read {"t","op","id","text"} lines, times relative to the first', async () => {
+    const ev = await readUpdateTrace(file('u.jsonl', '{"t":100,"op":"upsert","id":"7","text":"new text"}\n{"t":"100.5","op":"delete","id":7}\n'));
+    expect(ev.map((e) => [e.tS, e.op, e.id, e.text])).toEqual([
+      [0, 'upsert', '7', 'new text'],
+      [0.5, 'delete', '7', undefined],
+    ]);
+  });
+  it.each([
+    ['{"t":1,"op":"upsert","id":"a"}\n', /bad\.jsonl:1 field "text": expected the new text of an upserted document/],
+    ['{"t":1,"op":"insert","id":"a"}\n', /bad\.jsonl:1 field "op": expected "upsert" or "delete", got "insert"/],
+    ['{"t":1,"op":"delete","id":"a"}\nnope\n', /bad\.jsonl:2: expected a JSON object per line/],
+    ['{"t":5,"op":"delete","id":"a"}\n{"t":1,"op":"delete","id":"b"}\n', /bad\.jsonl:2 field "t": expected times in nondecreasing order/],
+  ])('name the file, line and field of a malformed line (%#)', async (text, msg) => {
+    await expect(readUpdateTrace(file('bad.jsonl', text))).rejects.toThrow(msg);
+  });
+  it('generated streams are seeded, skewed towards a few volatile documents, and edit the previous version', () => {
+    const docs = Array.from({ length: 200 }, (_, i) => ({ id: `d${i}`, text: `word${i} common text` }));
+    const a = generateUpdates({ ratePerS: 50, skew: 1, deleteShare: 0 }, docs, 100, new Rng(3));
+    expect(generateUpdates({ ratePerS: 50, skew: 1, deleteShare: 0 }, docs, 100, new Rng(3))).toEqual(a);
+    expect(a.length).toBeGreaterThan(4500);
+    const counts = new Map<string, number>();
+    for (const e of a) counts.set(e.id, (counts.get(e.id) ?? 0) + 1);
+    const sorted = [...counts.values()].sort((x, y) => y - x);
+    expect(sorted[0]).toBeGreaterThan(20 * sorted[sorted.length - 1]);
+  });
+});
+
+const cost: UpdateCostInputs = { replicas: 3, mode: 'memory', shardIndexBytes: 35e6 * 1000, meanListBytes: 1e6, weight: 1 };
+describe('update policies', () => {
+  it('batch: a change waits for the next rebuild, the build and a rollout of every replica', () => {
+    const p = new BatchPolicy({ kind: 'batch', periodDays: 30, buildHours: 72, phaseDays: 0 }, cost, 35_000);
+    const { visibleMs } = p.schedule(1000);
+    const reloadMs = 35e9 / 35_000;
+    expect(visibleMs).toBeCloseTo(30 * 86_400_000 + 72 * 3_600_000 + 3 * reloadMs, 0);
+    // During the rollout, replica 1 is out of rotation while it reloads, and the others are not.
+    const r1 = 30 * 86_400_000 + 72 * 3_600_000 + reloadMs + 1;
+    expect(p.outOfRotation(1, r1)).toBe(true);
+    expect(p.outOfRotation(0, r1)).toBe(false);
+  });
+  it('incremental: a change commits after the pipeline delay', () => {
+    const p = new IncrementalPolicy({ kind: 'incremental', delayS: 45 }, cost);
+    expect(p.schedule(1000)).toEqual({ commitMs: 46_000 });
+    expect(p.outOfRotation()).toBe(false);
+  });
+});
+
+describe('changes on the real shards', () => {
+  // Document 184 gains a word no document has; queries for it arrive before and after it is visible.
+  const updates = file('visible.jsonl', '{"t":0,"op":"upsert","id":"184","text":"zyzzyva boundary layer"}\n{"t":0.1,"op":"delete","id":"no-such-doc"}\n');
+  const trace = file('q.jsonl', [0, 1, 2, 2.001, 3].map((t) => JSON.stringify({ t, q: 'zyzzyva' })).join('\n') + '\n');
+  const scenario = {
+    corpus: 'workloads/cranfield',
+    workload: { trace, arrival: { kind: 'trace' as const }, queries: 5 },
+    cluster: { shards: 3, replicas: 2 },
+    updates: { trace: updates, policy: { kind: 'incremental' as const, delayS: 2 } },
+  };
+  it('are visible to queries exactly from their visibility instant on, and unknown deletes are counted', async () => {
+    const decoded = new Map<number, number>();
+    const r = await run(scenario, { onOutcome: (o) => decoded.set(o.seq, o.postingsDecoded) });
+    // Committed at 2 s and applied on both replicas 0.1 ms later: the query at exactly 2 s misses it, the
+    // one at 2.001 s finds it.
+    expect([0, 1, 2, 3, 4].map((q) => decoded.get(q)! > 0)).toEqual([false, false, false, true, true]);
+    expect(r.freshness!.applied).toBe(2);
+    expect(r.freshness!.rejected).toBe(1);
+    expect(r.freshness!.p50Ms).toBeGreaterThanOrEqual(2000);
+    expect(r.freshness!.p99Ms).toBeLessThan(2100);
+  });
+  it('batch: a change made now is not visible for days', async () => {
+    const r = await run({ ...scenario, updates: { trace: updates, policy: { kind: 'batch' as const, periodDays: 30, buildHours: 72 } } });
+    expect(r.freshness!.pending).toBe(2);
+    expect(r.freshness!.p50Ms).toBeGreaterThan(86_400_000);
+  });
+});

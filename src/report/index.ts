@@ -1,3 +1,3 @@
 export { RUN_FORMAT_VERSION, formatBytes, runSummaryRows } from './run.ts';
-export type { ExpansionStudy, IndexReport, RunReport } from './run.ts';
-export { STUDY_HEADER, formatChange, formatMetric, studyRows } from './tables.ts';
+export type { ExpansionStudy, IndexReport, RunReport, UpdateRateStudy } from './run.ts';
+export { RATE_STUDY_HEADER, STUDY_HEADER, formatChange, formatMetric, rateStudyRows, studyRows } from './tables.ts';

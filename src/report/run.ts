@@ -37,6 +37,22 @@ export interface RunReport extends ReplayResult {
   receiptCache: { hits: number; misses: number } | null;
   /** Present when the run was asked for an expansion study. */
   expansionStudy?: ExpansionStudy;
+  /** Present when the run was asked for an update-rate study. */
+  updateRateStudy?: UpdateRateStudy;
+}
+
+/** Query latency and freshness against the modelled change rate, and the largest rate the SLO allows. */
+export interface UpdateRateStudy {
+  slo: string;
+  points: {
+    ratePerS: number;
+    latencyMs: { p50: number; p99: number };
+    freshness: { p50Ms: number; p99Ms: number };
+    updateUtilisation: number;
+    meetsSlo: boolean;
+  }[];
+  /** The largest studied rate whose run meets the SLO (0 when none does). */
+  sustainedRatePerS: number;
 }
 
 /** Latency, capacity and seeks against the number of query terms, and what an SLO affords. */

@@ -1,4 +1,4 @@
-import type { ExpansionStudy } from './run.ts';
+import type { ExpansionStudy, UpdateRateStudy } from './run.ts';
 
 /** Numbers for tables: ms with sensible precision, shares as percentages, large counts grouped. */
 export function formatMetric(path: string, v: number | null): string {
@@ -31,3 +31,16 @@ export function studyRows(s: ExpansionStudy): (string | number)[][] {
   ]);
 }
 export const STUDY_HEADER = ['max terms', 'mean terms', 'p50 ms', 'p99 ms', 'seeks/query', 'capacity q/s', 'meets SLO'];
+
+export const RATE_STUDY_HEADER = ['changes/s', 'p50 ms', 'p99 ms', 'freshness p50', 'freshness p99', 'update time', 'meets SLO'];
+export function rateStudyRows(s: UpdateRateStudy): (string | number)[][] {
+  return s.points.map((p) => [
+    p.ratePerS,
+    formatMetric('latencyMs', p.latencyMs.p50),
+    formatMetric('latencyMs', p.latencyMs.p99),
+    formatMetric('freshness.p50Ms', p.freshness.p50Ms),
+    formatMetric('freshness.p99Ms', p.freshness.p99Ms),
+    formatMetric('freshness.updateUtilisation', p.updateUtilisation),
+    p.meetsSlo ? 'yes' : 'no',
+  ]);
+}

@@ -1,7 +1,7 @@
 import type { RunReport } from '../report/index.ts';
 import type { LoadedScenario } from './load.ts';
 import { RunContext, simulate, type SimulateOptions } from './simulate.ts';
-import { expansionStudy } from './study.ts';
+import { expansionStudy, updateRateStudy } from './study.ts';
 import type { Slo } from './slo.ts';
 
 /** One metric on both sides; change in percent of the baseline (null when the baseline is 0 or absent). */
@@ -41,6 +41,7 @@ export const COMPARED_METRICS = [
   'freshness.p99Ms',
   'freshness.updateUtilisation',
   'expansionStudy.affordableTerms',
+  'updateRateStudy.sustainedRatePerS',
 ] as const;
 
 function at(r: RunReport, path: string): number | null {
@@ -67,7 +68,7 @@ export function diffRuns(baseline: RunReport, contender: RunReport): Record<stri
 export async function compareScenarios(
   baseline: LoadedScenario,
   contender: LoadedScenario,
-  options: SimulateOptions & { slo: Slo; termCounts?: readonly number[] },
+  options: SimulateOptions & { slo: Slo; termCounts?: readonly number[]; updateRates?: readonly number[] },
   ctx: RunContext,
   onStep?: (what: string) => void,
 ): Promise<Comparison> {
@@ -86,6 +87,9 @@ export async function compareScenarios(
     onStep?.(`${name}: ${side.scenario.name}`);
     const r = await simulate(side, options, ctx);
     if (options.termCounts) r.expansionStudy = await expansionStudy(side, options.termCounts, options.slo, options, ctx, (n) => onStep?.(`${name}: study at ${n} terms`), r);
+    if (options.updateRates && side.scenario.updates) {
+      r.updateRateStudy = await updateRateStudy(side, options.updateRates, options.slo, options, ctx, (x) => onStep?.(`${name}: ${x} changes/s`));
+    }
     reports.push(r);
   }
   return { baseline: reports[0], contender: reports[1], diff: diffRuns(reports[0], reports[1]) };

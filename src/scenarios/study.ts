@@ -1,5 +1,5 @@
 import { errors } from '../core/index.ts';
-import type { ExpansionStudy, RunReport } from '../report/index.ts';
+import type { ExpansionStudy, RunReport, UpdateRateStudy } from '../report/index.ts';
 import type { LoadedScenario } from './load.ts';
 import { RunContext, simulate, type SimulateOptions } from './simulate.ts';
 import { capacityQps, meetsSlo, type Slo } from './slo.ts';
@@ -53,4 +53,43 @@ export async function expansionStudy(
   }
   const ok = points.filter((p) => p.meetsSlo).map((p) => p.terms);
   return { slo: slo.text, points, affordableTerms: ok.length > 0 ? Math.max(...ok) : 0 };
+}
+
+/** Parses "100,1000,3125". */
+export function parseRates(text: string): number[] {
+  const xs = text.split(',').map((x) => Number(x.trim()));
+  if (xs.length === 0 || xs.some((x) => !(x > 0 && Number.isFinite(x)))) throw errors.option('--update-rates', 'a comma-separated list of positive numbers, like 100,1000,3125', text);
+  return [...new Set(xs)].sort((a, b) => a - b);
+}
+
+/**
+ * The update-rate study: the scenario's change stream at each modelled rate (the real stream stays the
+ * same; each real change costs the machines rate / real rate changes), measuring query latency, freshness
+ * and update load, and the largest rate whose run still meets the SLO.
+ */
+export async function updateRateStudy(
+  loaded: LoadedScenario,
+  rates: readonly number[],
+  slo: Slo,
+  options: SimulateOptions,
+  ctx: RunContext,
+  onPoint?: (rate: number) => void,
+): Promise<UpdateRateStudy> {
+  if (!loaded.scenario.updates) throw errors.option('--update-rates', 'used with a scenario that has an updates section', loaded.scenario.name);
+  const points: UpdateRateStudy['points'] = [];
+  for (const rate of rates) {
+    const s = structuredClone(loaded.scenario);
+    s.updates = { ...s.updates!, modelledRatePerS: rate };
+    const r = await simulate({ ...loaded, scenario: s }, { ...options, onOutcome: undefined }, ctx);
+    onPoint?.(rate);
+    points.push({
+      ratePerS: rate,
+      latencyMs: { p50: r.latencyMs.p50, p99: r.latencyMs.p99 },
+      freshness: { p50Ms: r.freshness!.p50Ms, p99Ms: r.freshness!.p99Ms },
+      updateUtilisation: r.freshness!.updateUtilisation,
+      meetsSlo: meetsSlo(slo, r),
+    });
+  }
+  const ok = points.filter((p) => p.meetsSlo).map((p) => p.ratePerS);
+  return { slo: slo.text, points, sustainedRatePerS: ok.length > 0 ? Math.max(...ok) : 0 };
 }

@@ -89,3 +89,29 @@ describe('changes on the real shards', () => {
     expect(r.freshness!.p50Ms).toBeGreaterThan(86_400_000);
   });
 });
+
+describe('update-rate study', () => {
+  it('finds the largest modelled change rate whose run still meets the SLO', async () => {
+    const { RunContext, parseScenario, parseSlo, updateRateStudy } = await import('../../src/scenarios/index.ts');
+    const loaded = parseScenario(
+      {
+        corpus: 'workloads/cranfield',
+        workload: { arrival: { kind: 'poisson', qps: 20 }, queries: 800, warmupQueries: 100 },
+        cluster: { shards: 2, replicas: 1, mode: 'memory' },
+        updates: { generate: { ratePerS: 5 }, policy: { kind: 'incremental', delayS: 1 } },
+      },
+      'rate study',
+      process.cwd(),
+    );
+    const ctx = new RunContext();
+    try {
+      // At 10 changes/s the cost is negligible; at 10 million a second each machine drowns in updates.
+      const s = await updateRateStudy(loaded, [10, 1e7], parseSlo('p99<1s'), { threads: 0 }, ctx);
+      expect(s.points.map((p) => p.meetsSlo)).toEqual([true, false]);
+      expect(s.sustainedRatePerS).toBe(10);
+      expect(s.points[1].updateUtilisation).toBeGreaterThan(s.points[0].updateUtilisation);
+    } finally {
+      await ctx.close();
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { STUDY_HEADER, formatChange, formatMetric, studyRows } from '../../report/index.ts';
-import { DEFAULT_SLO, PRESET_NAMES, RunContext, compareScenarios, loadScenarioArg, parseSlo, parseTermCounts } from '../../scenarios/index.ts';
+import { RATE_STUDY_HEADER, STUDY_HEADER, rateStudyRows, formatChange, formatMetric, studyRows } from '../../report/index.ts';
+import { DEFAULT_SLO, PRESET_NAMES, RunContext, compareScenarios, loadScenarioArg, parseRates, parseSlo, parseTermCounts } from '../../scenarios/index.ts';
 import { finiteNumber, nonNegativeInt, positiveInt } from '../options.ts';
 import { table, writeJson } from '../output.ts';
 
@@ -11,6 +11,7 @@ interface CompareOptions {
   json?: string;
   threads?: number;
   expansionTerms?: string;
+  updateRates?: string;
   slo?: string;
 }
 
@@ -21,6 +22,7 @@ export function compareCommand(): Command {
     .argument('<contender>', 'scenario file or preset')
     .option('--json <file>', 'write {"baseline", "contender", "diff"} as JSON (- for stdout)')
     .option('--slo <objective>', `latency objective for the expansion study (default: the baseline's, else ${DEFAULT_SLO})`)
+    .option('--update-rates <list>', 'also run the update-rate study at these modelled changes per second, e.g. 100,1000,3125,10000')
     .option('--expansion-terms <list>', 'run the expansion study on both sides at these term counts, e.g. 1,2,5,10,20,50')
     .option('--seed <n>', 'override the seed of both sides', nonNegativeInt)
     .option('--queries <n>', 'override the number of queries of both sides', positiveInt)
@@ -32,11 +34,12 @@ export function compareCommand(): Command {
       const contender = loadScenarioArg(b);
       const slo = parseSlo(o.slo ?? baseline.scenario.slo ?? DEFAULT_SLO);
       const termCounts = o.expansionTerms !== undefined ? parseTermCounts(o.expansionTerms) : undefined;
+      const updateRates = o.updateRates !== undefined ? parseRates(o.updateRates) : undefined;
       const ctx = new RunContext();
       const t0 = performance.now();
       let c;
       try {
-        c = await compareScenarios(baseline, contender, { ...o, slo, termCounts }, ctx, (step) => {
+        c = await compareScenarios(baseline, contender, { ...o, slo, termCounts, updateRates }, ctx, (step) => {
           if (process.stderr.isTTY) process.stderr.write(`\r${step}`.padEnd(60));
         });
       } finally {
@@ -56,9 +59,14 @@ export function compareCommand(): Command {
         ['baseline', c.baseline],
         ['contender', c.contender],
       ] as const) {
-        if (!r.expansionStudy) continue;
-        console.log(`\nexpansion study, ${name} ${r.scenario.name} (SLO ${r.expansionStudy.slo}): affords ${r.expansionStudy.affordableTerms} terms`);
-        console.log(table(STUDY_HEADER, studyRows(r.expansionStudy)));
+        if (r.expansionStudy) {
+          console.log(`\nexpansion study, ${name} ${r.scenario.name} (SLO ${r.expansionStudy.slo}): affords ${r.expansionStudy.affordableTerms} terms`);
+          console.log(table(STUDY_HEADER, studyRows(r.expansionStudy)));
+        }
+        if (r.updateRateStudy) {
+          console.log(`\nupdate-rate study, ${name} ${r.scenario.name} (SLO ${r.updateRateStudy.slo}): sustains ${r.updateRateStudy.sustainedRatePerS} changes/s`);
+          console.log(table(RATE_STUDY_HEADER, rateStudyRows(r.updateRateStudy)));
+        }
       }
       console.log(`\n(${((performance.now() - t0) / 1000).toFixed(1)} s of wall time)`);
       if (o.json) writeJson(o.json, c);

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { STUDY_HEADER, runSummaryRows, studyRows } from '../../report/index.ts';
-import { DEFAULT_SLO, PRESET_NAMES, RunContext, expansionStudy, loadScenarioArg, parseSlo, parseTermCounts, simulate } from '../../scenarios/index.ts';
+import { RATE_STUDY_HEADER, STUDY_HEADER, rateStudyRows, runSummaryRows, studyRows } from '../../report/index.ts';
+import { DEFAULT_SLO, PRESET_NAMES, RunContext, expansionStudy, updateRateStudy, loadScenarioArg, parseSlo, parseRates, parseTermCounts, simulate } from '../../scenarios/index.ts';
 import { finiteNumber, nonNegativeInt, positiveInt } from '../options.ts';
 import { table, writeJson } from '../output.ts';
 import { progressBar } from '../progress.ts';
@@ -13,6 +13,7 @@ interface RunOptions {
   skipInvalid?: boolean;
   threads?: number;
   expansionTerms?: string;
+  updateRates?: string;
   slo?: string;
 }
 
@@ -26,6 +27,7 @@ export function runCommand(): Command {
     .option('--json <file>', 'write the run as JSON to a file (- for stdout)')
     .option('--skip-invalid', 'skip unparseable trace lines, counting them, instead of stopping at the first')
     .option('--threads <n>', 'shard worker threads (0 = in this thread)', nonNegativeInt)
+    .option('--update-rates <list>', 'also run the update-rate study at these modelled changes per second, e.g. 100,1000,3125,10000')
     .option('--expansion-terms <list>', 'also run the expansion study at these term counts, e.g. 1,2,5,10,20,50')
     .option('--slo <objective>', `latency objective of the study, e.g. "p99<500ms" (default: the scenario's, else ${DEFAULT_SLO})`)
     .addHelpText(
@@ -43,6 +45,7 @@ export function runCommand(): Command {
       try {
         report = await simulate(loaded, { ...o, onProgress: (d, t) => bar.update(d, t) }, ctx);
         if (termCounts) report.expansionStudy = await expansionStudy(loaded, termCounts, slo, { ...o, onProgress: (d, t) => bar.update(d, t) }, ctx, undefined, report);
+        if (o.updateRates !== undefined) report.updateRateStudy = await updateRateStudy(loaded, parseRates(o.updateRates), slo, { ...o, onProgress: (d, t) => bar.update(d, t) }, ctx);
       } finally {
         bar.end();
         await ctx.close();
@@ -56,6 +59,10 @@ export function runCommand(): Command {
       if (report.expansionStudy) {
         console.log(`\nexpansion study (SLO ${report.expansionStudy.slo}): affords ${report.expansionStudy.affordableTerms} terms`);
         console.log(table(STUDY_HEADER, studyRows(report.expansionStudy)));
+      }
+      if (report.updateRateStudy) {
+        console.log(`\nupdate-rate study (SLO ${report.updateRateStudy.slo}): sustains ${report.updateRateStudy.sustainedRatePerS} changes/s`);
+        console.log(table(RATE_STUDY_HEADER, rateStudyRows(report.updateRateStudy)));
       }
       console.log(`(${report.queries.total} queries simulated in ${wallS.toFixed(1)} s of wall time)`);
       if (o.json) writeJson(o.json, report);

@@ -52,7 +52,7 @@ export class StationBank {
     return end;
   }
 
-  /** Customers in service or waiting at `nowMs` is not tracked here; see Outstanding. */
+  /** Forgets busy and waiting time booked so far (the warm-up's). */
   resetMeasures(): void {
     this.busyMs.fill(0);
     this.waitMs.fill(0);

@@ -52,22 +52,40 @@ export function readVarint(b: Uint8Array, pos: { at: number }): number {
   return v >>> 0;
 }
 
-/** A growable Int32Array, for the index builder's append-only columns. */
-export class IntColumn {
-  data: Int32Array;
+/** An append-only typed array that doubles when full: the index builder's columns, packed receipts. */
+class Column<A extends Int32Array | Float64Array> {
+  data: A;
   length = 0;
-  constructor(initial = 1024) {
-    this.data = new Int32Array(initial);
+  constructor(
+    private readonly make: (n: number) => A,
+    initial: number,
+  ) {
+    this.data = make(initial);
   }
   push(v: number): void {
     if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
+      const next = this.make(this.data.length * 2);
       next.set(this.data);
       this.data = next;
     }
     this.data[this.length++] = v;
   }
-  view(): Int32Array {
-    return this.data.subarray(0, this.length);
+  set(i: number, v: number): void {
+    this.data[i] = v;
+  }
+  view(): A {
+    return this.data.subarray(0, this.length) as A;
+  }
+}
+
+export class IntColumn extends Column<Int32Array> {
+  constructor(initial = 1024) {
+    super((n) => new Int32Array(n), initial);
+  }
+}
+
+export class F64Column extends Column<Float64Array> {
+  constructor(initial = 1024) {
+    super((n) => new Float64Array(n), initial);
   }
 }

@@ -6,7 +6,7 @@ export { analyzeQuery, mergeTerms, MATCH_MODES } from './query.ts';
 export type { MatchMode, SearchRequest, WeightedTerm } from './query.ts';
 export { SEGMENT_FORMAT_VERSION, Segment, SegmentBuilder } from './segment.ts';
 export { ShardGroup } from './shardGroup.ts';
-export { ShardIndex, WORK_HEAD, emptyReceipt, sumStats, workStride } from './shardIndex.ts';
+export { ShardIndex, WORK_HEAD, sumStats, workStride } from './shardIndex.ts';
 export type { AnalyzedDoc, GlobalStats, Receipt, ShardIndexOptions, ShardResult, ShardStats } from './shardIndex.ts';
 export {
   LocalShards,

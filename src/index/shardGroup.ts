@@ -1,4 +1,5 @@
 import { Analyzer } from '../analysis/index.ts';
+import { F64Column } from './bytes.ts';
 import type { SearchRequest } from './query.ts';
 import { WORK_HEAD, workStride, type GlobalStats, type ShardIndex, type ShardResult, type ShardStats } from './shardIndex.ts';
 import { applyUpdates, routeUpdates, type ShardInfo, type UpdateOp, type UpdateResult } from './shardSet.ts';
@@ -80,7 +81,7 @@ export class ShardGroup {
    * the terms up.
    */
   work(requests: readonly SearchRequest[], globals: readonly GlobalStats[]): Float64Array {
-    const out = new GrowableF64(1024);
+    const out = new F64Column(1024);
     const scratch = new Float64Array(workStride(Math.max(1, ...requests.map((r) => r.terms.length))));
     requests.forEach((r, q) => {
       const { shards, terms } = this.presentTerms(r);
@@ -106,7 +107,7 @@ export class ShardGroup {
         out.set(mAt, m);
       }
     });
-    return out.finish();
+    return out.view().slice();
   }
 
   /**
@@ -145,25 +146,3 @@ export class ShardGroup {
 }
 
 
-/** An append-only Float64Array. */
-class GrowableF64 {
-  private buf: Float64Array;
-  length = 0;
-  constructor(n: number) {
-    this.buf = new Float64Array(n);
-  }
-  push(v: number): void {
-    if (this.length === this.buf.length) {
-      const b = new Float64Array(this.buf.length * 2);
-      b.set(this.buf);
-      this.buf = b;
-    }
-    this.buf[this.length++] = v;
-  }
-  set(i: number, v: number): void {
-    this.buf[i] = v;
-  }
-  finish(): Float64Array {
-    return this.buf.slice(0, this.length);
-  }
-}

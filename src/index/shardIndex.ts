@@ -534,7 +534,3 @@ export function sumStats(parts: readonly ShardStats[]): GlobalStats {
   }
   return { docCount, totalLength, df };
 }
-
-export function emptyReceipt(nq: number): Receipt {
-  return { terms: nq, hits: 0, postings: 0, bytes: 0, decoded: 0, scored: 0, termPostings: new Array(nq).fill(0), termBytes: new Array(nq).fill(0) };
-}

@@ -1,16 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.ts';
+import { tempFiles } from '../helpers/files.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'searchsim-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-function file(name: string, text: string): string {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
+const { dir, file } = tempFiles('cli');
 
 /** A user's mistake: exit code 2, one line on stderr naming where and what was expected, no stack. */
 function expectUserError(args: string[], message: RegExp): void {

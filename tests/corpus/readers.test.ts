@@ -1,16 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readCorpus, readQrels, stripGcideMarkup, type Doc } from '../../src/corpus/index.ts';
+import { tempFiles } from '../helpers/files.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'searchsim-corpus-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-function file(name: string, text: string): string {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
+const { dir, file } = tempFiles('corpus');
 async function docs(path: string, format?: 'jsonl' | 'trec' | 'smart'): Promise<Doc[]> {
   const out: Doc[] = [];
   for await (const d of readCorpus(path, format ? { format } : {})) out.push(d.doc);

@@ -1,17 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/index.ts';
 import { cycleTrace, openArrivals, parseTimeS, readTrace, type TraceQuery } from '../../src/workload/index.ts';
+import { tempFiles } from '../helpers/files.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'searchsim-trace-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-function file(name: string, text: string): string {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
+const { file } = tempFiles('trace');
 async function all<T>(g: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of g) out.push(x);

@@ -1,19 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BatchPolicy, IncrementalPolicy, type UpdateCostInputs } from '../../src/cluster/index.ts';
 import { Rng } from '../../src/core/index.ts';
 import { generateUpdates, readUpdateTrace } from '../../src/workload/index.ts';
 import { run } from '../helpers/scenario.ts';
+import { tempFiles } from '../helpers/files.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'searchsim-upd-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-function file(name: string, text: string): string {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
+const { file } = tempFiles('upd');
 
 describe('update traces', () => {
   it('read {"t","op","id","text"} lines, times relative to the first', async () => {

@@ -16,6 +16,8 @@ export interface BufferCache {
   get(key: number): boolean;
   /** Caches a list of `bytes` (>= 1), evicting the least recently used until it fits. */
   set(key: number, bytes: number): void;
+  /** A read of the list: true on a hit (now most recent); on a miss, caches it (as `set`). */
+  access(key: number, bytes: number): boolean;
   readonly sizeBytes: number;
 }
 
@@ -26,6 +28,11 @@ export class LruCacheBuffer implements BufferCache {
   }
   get(key: number): boolean {
     return this.cache.get(key) !== undefined;
+  }
+  access(key: number, bytes: number): boolean {
+    if (this.get(key)) return true;
+    this.set(key, bytes);
+    return false;
   }
   set(key: number, bytes: number): void {
     // The value is the size: lru-cache keeps the old size when a key is set again to an identical value.
@@ -84,6 +91,22 @@ export class ByteLru implements BufferCache {
     if (i === EMPTY) return false;
     this.touch(this.table[i]);
     return true;
+  }
+
+  /** One probe for the lookup and, on a miss, the insert: the hot path of a disk-mode leaf. */
+  access(key: number, bytes: number): boolean {
+    let i = this.home(key);
+    for (;;) {
+      const s = this.table[i];
+      if (s === EMPTY) break;
+      if (this.keys[s] === key) {
+        this.touch(s);
+        return true;
+      }
+      i = (i + 1) & this.mask;
+    }
+    this.set(key, bytes);
+    return false;
   }
 
   set(key: number, bytes: number): void {

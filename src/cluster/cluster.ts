@@ -99,6 +99,13 @@ export class Cluster {
   private loadBase = 0;
   private loadNowMs = 0;
   private readonly load = (r: number): number => this.outstanding.count(this.loadBase + r, this.loadNowMs);
+  /** Network time of a leaf's reply, by hit count (memoised: it is on every leaf's path). */
+  private readonly replyMsByHits: number[] = [];
+  private replyMs(hits: number): number {
+    let v = this.replyMsByHits[hits];
+    if (v === undefined) this.replyMsByHits[hits] = v = networkMs(this.options.hardware.network, MESSAGE_OVERHEAD_BYTES + hits * HIT_BYTES);
+    return v;
+  }
   /** Only load-aware policies need outstanding requests counted. */
   private readonly tracksLoad: boolean;
   private readonly stagePool: CpuStage[] = [];
@@ -226,15 +233,14 @@ export class Cluster {
       for (let i = 0; i < d.reads; i++) {
         const key = d.readKeys[i];
         const bytes = d.readBytes[i];
-        if (cache.get(key)) {
+        // Cached from the moment it is asked for: a request arriving during the read counts as a hit.
+        if (cache.access(key, Math.max(1, Math.ceil(bytes)))) {
           f.out.cacheHits++;
           memBytes += bytes * d.touchedShare;
         } else {
           diskMs[key % o.disks] += diskReadMs(hw.disk, bytes);
           seeks++;
           diskBytes += bytes;
-          // Cached from the moment it is asked for: a request arriving during the read counts as a hit.
-          cache.set(key, Math.max(1, Math.ceil(bytes)));
         }
       }
     }
@@ -259,7 +265,7 @@ export class Cluster {
       byteJoules(hw.memory.pjPerByte, memBytes);
     if (this.measuring) this.shardBusyMs[shard] += cpuMs + diskBusy;
     const hits = d.hits;
-    const netBackMs = o.hops ? networkMs(hw.network, MESSAGE_OVERHEAD_BYTES + hits * HIT_BYTES) : 0;
+    const netBackMs = o.hops ? this.replyMs(hits) : 0;
     const serviceMs = f.netOutMs + diskServiceMs + cpuMs + netBackMs;
 
     if (diskEndMs <= now) {

@@ -22,6 +22,9 @@ describe.each(impls)('BufferCache contract: %s', (_name, make) => {
     c.set(4, 5000);
     expect(c.get(4)).toBe(false);
     expect(c.sizeBytes).toBe(800);
+    // access: a miss caches the list, the next access hits.
+    expect(c.access(5, 100)).toBe(false);
+    expect(c.access(5, 100)).toBe(true);
   });
 });
 
@@ -32,7 +35,8 @@ describe('ByteLru', () => {
         const ref = new LruCacheBuffer(max);
         const fast = new ByteLru(max);
         for (const [isGet, key, bytes] of seq) {
-          if (isGet) expect(fast.get(key)).toBe(ref.get(key));
+          if (isGet && key % 2 === 0) expect(fast.access(key, bytes)).toBe(ref.access(key, bytes));
+          else if (isGet) expect(fast.get(key)).toBe(ref.get(key));
           else {
             fast.set(key, bytes);
             ref.set(key, bytes);

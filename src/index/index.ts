@@ -21,6 +21,7 @@ export {
   denseWork,
   packWork,
   unpackWork,
+  withHitIds,
 } from './shardSet.ts';
 export type { QueryResult, QueryWork, ShardInfo, ShardSet, ShardSetSpec, UpdateOp, UpdateResult } from './shardSet.ts';
 export { DEFAULT_DISK_CACHE_BYTES, DiskStore, MemoryStore, createStore } from './storage.ts';

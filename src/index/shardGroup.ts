@@ -1,6 +1,7 @@
 import { Analyzer } from '../analysis/index.ts';
 import { F64Column } from './bytes.ts';
 import type { SearchRequest } from './query.ts';
+import { mergeTopK, type Hit } from './topk.ts';
 import { WORK_HEAD, workStride, type GlobalStats, type ShardIndex, type ShardResult, type ShardStats } from './shardIndex.ts';
 import { applyUpdates, routeUpdates, type ShardInfo, type UpdateOp, type UpdateResult } from './shardSet.ts';
 
@@ -81,15 +82,27 @@ export class ShardGroup {
    * the terms up.
    */
   work(requests: readonly SearchRequest[], globals: readonly GlobalStats[]): Float64Array {
+    return this.workWithHits(requests, globals, false).work;
+  }
+
+  /**
+   * `work`, and when asked, each request's top k over these shards (for a caller that needs to know
+   * which documents a query returns, such as staleness under updates).
+   */
+  workWithHits(requests: readonly SearchRequest[], globals: readonly GlobalStats[], withHits: boolean): { work: Float64Array; hits: Hit[][] | null } {
+    const hits: Hit[][] | null = withHits ? [] : null;
     const out = new F64Column(1024);
     const scratch = new Float64Array(workStride(Math.max(1, ...requests.map((r) => r.terms.length))));
     requests.forEach((r, q) => {
       const { shards, terms } = this.presentTerms(r);
       out.push(shards.length);
       const stride = workStride(r.terms.length);
+      const lists: Hit[][] = [];
       for (let k = 0; k < shards.length; k++) {
         scratch.fill(0, 0, stride);
-        this.shard(shards[k]).searchPacked(r, globals[q], scratch, 0, terms[k]);
+        const idx = this.shard(shards[k]);
+        if (hits) lists.push(idx.search(r, globals[q]).hits);
+        idx.searchPacked(r, globals[q], scratch, 0, terms[k]);
         out.push(this.order[shards[k]]);
         out.push(scratch[0]);
         out.push(scratch[1]);
@@ -106,8 +119,9 @@ export class ShardGroup {
         }
         out.set(mAt, m);
       }
+      if (hits) hits.push(mergeTopK(lists, r.k));
     });
-    return out.view().slice();
+    return { work: out.view().slice(), hits };
   }
 
   /**

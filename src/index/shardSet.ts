@@ -44,6 +44,8 @@ export interface QueryResult {
  */
 export interface QueryWork {
   shards: Int32Array;
+  /** The ids the query returns (its top k), when asked for. */
+  hitIds?: string[];
   offsets: Int32Array;
   work: Float32Array;
 }
@@ -80,6 +82,16 @@ export function unpackWork(requests: readonly SearchRequest[], parts: readonly F
     offsets[entries.length] = w;
     return { shards, offsets, work };
   });
+}
+
+/** Attaches each request's merged top k (from one or more groups) to its work. */
+export function withHitIds(works: QueryWork[], groupHits: Hit[][][] | null, k?: number[]): QueryWork[] {
+  if (!groupHits) return works;
+  works.forEach((w, q) => {
+    const merged = groupHits.length === 1 ? groupHits[0][q] : mergeTopK(groupHits.map((g) => g[q]), k ? k[q] : Infinity);
+    w.hitIds = merged.map((h) => h.id);
+  });
+  return works;
 }
 
 /** Expands a sparse `QueryWork` to one `workStride` block per shard (zeros where absent). */
@@ -131,7 +143,7 @@ export interface ShardSet {
   vocabulary(): Promise<string[]>;
   search(requests: readonly SearchRequest[]): Promise<QueryResult[]>;
   /** Only the packed work of each request (no hits): what the simulator needs, at a fraction of the cost. */
-  work(requests: readonly SearchRequest[]): Promise<QueryWork[]>;
+  work(requests: readonly SearchRequest[], options?: { hits?: boolean }): Promise<QueryWork[]>;
   update(ops: readonly UpdateOp[]): Promise<UpdateResult>;
   close(): Promise<void>;
 }
@@ -273,9 +285,10 @@ export class LocalShards implements ShardSet {
     return mergeShardResults(requests, this.group.search(requests, this.globals(requests)));
   }
 
-  async work(requests: readonly SearchRequest[]): Promise<QueryWork[]> {
+  async work(requests: readonly SearchRequest[], options: { hits?: boolean } = {}): Promise<QueryWork[]> {
     if (requests.length === 0) return [];
-    return unpackWork(requests, [this.group.work(requests, this.globals(requests))]);
+    const { work, hits } = this.group.workWithHits(requests, this.globals(requests), options.hits === true);
+    return withHitIds(unpackWork(requests, [work]), hits ? [hits] : null);
   }
 
   async update(ops: readonly UpdateOp[]): Promise<UpdateResult> {

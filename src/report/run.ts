@@ -115,6 +115,7 @@ export function runSummaryRows(r: RunReport): [string, string][] {
     const t = (ms: number) => (ms >= 86_400_000 ? `${(ms / 86_400_000).toFixed(1)} d` : ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`);
     rows.push(['freshness p50 / p99 / max', `${t(f.p50Ms)} / ${t(f.p99Ms)} / ${t(f.maxMs)} (${f.policy})`]);
     rows.push(['changes', `${f.changes}: ${f.applied} visible during the run, ${f.pending} later, ${f.rejected} rejected; updates use ${(f.updateUtilisation * 100).toFixed(1)} % of machine time`]);
+    rows.push(['staleness', `${(f.staleness * 100).toFixed(2)} % of ${f.returnedDocs} returned documents were older than their latest version`]);
   }
   if (r.workload.skippedLines > 0) rows.push(['skipped trace lines', String(r.workload.skippedLines)]);
   return rows;

@@ -5,7 +5,7 @@ export function formatMetric(path: string, v: number | null): string {
   if (v === null) return '-';
   if (path.startsWith('freshness.p')) return v >= 86_400_000 ? `${(v / 86_400_000).toFixed(1)} d` : `${(v / 1000).toFixed(1)} s`;
   if (path.endsWith('Ms') || path.includes('Ms.')) return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
-  if (path.startsWith('utilisation') || path.endsWith('hitRatio') || path.endsWith('Utilisation')) return `${(v * 100).toFixed(1)} %`;
+  if (path.startsWith('utilisation') || path.endsWith('hitRatio') || path.endsWith('Utilisation') || path.endsWith('staleness')) return `${(v * 100).toFixed(1)} %`;
   if (path.endsWith('bytesRead')) return `${(v / 1e6).toFixed(1)} MB`;
   if (path.endsWith('energyJ')) return v.toFixed(3);
   if (Math.abs(v) >= 1000) return Math.round(v).toLocaleString('en-US');

@@ -40,6 +40,7 @@ export const COMPARED_METRICS = [
   'freshness.p50Ms',
   'freshness.p99Ms',
   'freshness.updateUtilisation',
+  'freshness.staleness',
   'expansionStudy.affordableTerms',
   'updateRateStudy.sustainedRatePerS',
 ] as const;

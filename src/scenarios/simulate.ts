@@ -165,6 +165,7 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
         k: s.workload.k,
         mode: s.workload.match,
         rewrite: expander ? (terms) => expander.expandTerms(terms).map((t) => ({ term: t.term, weight: t.weight })) : undefined,
+        hits: s.updates !== undefined,
       }, ctx.receipts(shards));
       preparer = queryPreparer;
       source = cycleTrace(tracePath ?? DEFAULT_TRACE, s.workload.queries, traceOptions);

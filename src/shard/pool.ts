@@ -7,6 +7,7 @@ import {
   mergeShardResults,
   validateSpec,
   unpackWork,
+  withHitIds,
   type QueryResult,
   type QueryWork,
   type SearchRequest,
@@ -89,13 +90,23 @@ export class WorkerShards implements ShardSet {
     return mergeShardResults(requests, perShard);
   }
 
-  async work(requests: readonly SearchRequest[]): Promise<QueryWork[]> {
+  async work(requests: readonly SearchRequest[], options: { hits?: boolean } = {}): Promise<QueryWork[]> {
     if (requests.length === 0) return [];
     const terms = batchTerms(requests);
     const stats = await Promise.all(this.pools.map((p) => call<ShardStats[]>(p, { type: 'stats', terms })));
     const globals = globalStatsFor(requests, terms, stats.flat());
-    const parts = await Promise.all(this.pools.map((p) => call<Float64Array>(p, { type: 'work', requests: [...requests], globals })));
-    return unpackWork(requests, parts);
+    const hits = options.hits === true;
+    const parts = await Promise.all(
+      this.pools.map((p) => call<ShardReplies['work']>(p, { type: 'work', requests: [...requests], globals, hits })),
+    );
+    return withHitIds(
+      unpackWork(
+        requests,
+        parts.map((x) => x.work),
+      ),
+      hits ? parts.map((x) => x.hits!) : null,
+      requests.map((r) => r.k),
+    );
   }
 
   async update(ops: readonly UpdateOp[]): Promise<UpdateResult> {

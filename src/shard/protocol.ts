@@ -1,6 +1,7 @@
 import type { ErrorCode } from '../core/index.ts';
 import type {
   GlobalStats,
+  Hit,
   SearchRequest,
   ShardInfo,
   ShardResult,
@@ -24,7 +25,7 @@ export type ShardTask =
   | { type: 'stats'; terms: string[] }
   | { type: 'search'; requests: SearchRequest[]; globals: GlobalStats[] }
   /** Packed work only, sparse: see `ShardGroup.work`. */
-  | { type: 'work'; requests: SearchRequest[]; globals: GlobalStats[] }
+  | { type: 'work'; requests: SearchRequest[]; globals: GlobalStats[]; hits?: boolean }
   | { type: 'update'; ops: UpdateOp[] }
   | { type: 'close' };
 
@@ -35,7 +36,7 @@ export interface ShardReplies {
   vocabulary: string[];
   stats: ShardStats[];
   search: ShardResult[][];
-  work: Float64Array;
+  work: { work: Float64Array; hits: Hit[][] | null };
   update: UpdateResult;
   close: null;
 }

@@ -10,6 +10,8 @@ export interface PreparerOptions {
   receiptCacheBytes?: number;
   /** Rewrites a query's terms before it runs (query expansion). */
   rewrite?: (terms: WeightedTerm[]) => WeightedTerm[];
+  /** Also learn which documents each query returns (for staleness under updates). */
+  hits?: boolean;
 }
 
 interface CachedWork {
@@ -78,7 +80,7 @@ export class QueryPreparer {
     });
     for (const t of terms) this.termsTotal += t.length;
     this.queriesTotal += terms.length;
-    const keys = terms.map((ts) => `${this.indexVersion}\u0001${this.options.k}\u0001${this.options.mode}\u0001${ts.map((t) => `${t.term}\u0002${t.weight}`).join('\u0001')}`);
+    const keys = terms.map((ts) => `${this.indexVersion}\u0001${this.options.hits ? 'h' : ''}${this.options.k}\u0001${this.options.mode}\u0001${ts.map((t) => `${t.term}\u0002${t.weight}`).join('\u0001')}`);
     // Entries are taken out of the cache now: a concurrent batch may evict them while this one waits.
     const fresh = new Map<string, CachedWork>();
     const missing = new Map<string, number>();
@@ -90,7 +92,10 @@ export class QueryPreparer {
     });
     if (missing.size > 0) {
       const idx = [...missing.values()];
-      const works = await this.shards.work(idx.map((i) => ({ terms: terms[i], k: this.options.k, mode: this.options.mode })));
+      const works = await this.shards.work(
+        idx.map((i) => ({ terms: terms[i], k: this.options.k, mode: this.options.mode })),
+        { hits: this.options.hits === true },
+      );
       idx.forEach((i, n) => {
         const w = { termKeys: Int32Array.from(terms[i].map((t) => this.termId(t.term))), work: works[n] };
         fresh.set(keys[i], w);

@@ -67,6 +67,14 @@ export interface FreshnessReport {
   appliedPerS: number;
   /** Share of all machines' time (cores and disks) spent applying changes, while measuring. */
   updateUtilisation: number;
+  /**
+   * Share of the documents measured queries returned whose served version was older than their latest
+   * version at the query's arrival (changes made before the run are not in the stream, so this counts
+   * staleness from the run's own changes only).
+   */
+  staleness: number;
+  /** Documents returned by measured queries (the staleness denominator). */
+  returnedDocs: number;
 }
 
 export interface MeanSummary {
@@ -156,8 +164,15 @@ export async function replay(
     totals.energyJ += o.energyJ;
     if (o.doneMs > lastDone) lastDone = o.doneMs;
   };
+  let staleCheck: ((ids: readonly string[], tMs: number) => number) | null = null;
+  let staleHits = 0;
+  let returnedHits = 0;
   const arrive = (q: PreparedQuery, onDone: (o: QueryOutcome) => void): void => {
     if (q.seq === spec.warmupQueries) cluster.startMeasuring();
+    if (staleCheck && q.seq >= spec.warmupQueries && q.work?.hitIds) {
+      returnedHits += q.work.hitIds.length;
+      staleHits += staleCheck(q.work.hitIds, sim.nowMs);
+    }
     if (q.seq >= spec.warmupQueries) {
       firstMeasuredArrival = Math.min(firstMeasuredArrival, sim.nowMs);
       lastMeasuredArrival = Math.max(lastMeasuredArrival, sim.nowMs);
@@ -191,6 +206,37 @@ export async function replay(
    */
   const driveWithUpdates = async (u: ReplayUpdates, arrivals: ReturnType<typeof openArrivals>): Promise<FreshnessReport> => {
     const fresh = new LatencyRecorder();
+    // Per document, its changes' times and (once known) visibility: a returned document is stale when
+    // its latest change made by the query's arrival is not yet visible then.
+    const history = new Map<string, { changeMs: number[]; visibleMs: number[] }>();
+    const visibleOf = new Map<UpdateEvent, { at: number[]; i: number }>();
+    for (const e of u.events) {
+      let h = history.get(e.id);
+      if (!h) history.set(e.id, (h = { changeMs: [], visibleMs: [] }));
+      visibleOf.set(e, { at: h.visibleMs, i: h.changeMs.length });
+      h.changeMs.push(e.tS * 1000);
+      h.visibleMs.push(Infinity);
+    }
+    const setVisible = (e: UpdateEvent, v: number): void => {
+      const r = visibleOf.get(e)!;
+      r.at[r.i] = v;
+    };
+    staleCheck = (ids: readonly string[], tMs: number): number => {
+      let stale = 0;
+      for (const id of ids) {
+        const h = history.get(id);
+        if (!h) continue;
+        let lo = 0;
+        let hi = h.changeMs.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (h.changeMs[mid] <= tMs) lo = mid + 1;
+          else hi = mid;
+        }
+        if (lo > 0 && h.visibleMs[lo - 1] > tMs) stale++;
+      }
+      return stale;
+    };
     const commits = new MinQueue<UpdateEvent>();
     const visible = new MinQueue<UpdateEvent>();
     let pending = 0;
@@ -211,10 +257,12 @@ export async function replay(
       const s = u.policy.schedule(changeMs);
       if ('visibleMs' in s) {
         fresh.record(s.visibleMs - changeMs);
+        setVisible(e, applyAt(s.visibleMs));
         visible.push(applyAt(s.visibleMs), e);
       } else if (s.commitMs <= 0) {
         // Committed before the first query: history, applied at once, at no cost to the measured run.
         fresh.record(s.commitMs - changeMs);
+        setVisible(e, 0);
         visible.push(0, e);
       } else commits.push(s.commitMs, e);
     }
@@ -224,6 +272,8 @@ export async function replay(
         const e = commits.pop();
         const v = u.policy.commit(cluster, u.shardOf(e.id), u.termsOf(e), commitMs);
         fresh.record(v - e.tS * 1000);
+        // The real shards take it at `applyAt(v)`: that is when a query can first return the new version.
+        setVisible(e, applyAt(v));
         visible.push(applyAt(v), e);
       }
     };
@@ -296,6 +346,8 @@ export async function replay(
       p99Ms: s.p99,
       maxMs: s.max,
       appliedPerS: lastQueryMs > 0 ? (applied / lastQueryMs) * 1000 : 0,
+      staleness: returnedHits > 0 ? staleHits / returnedHits : 0,
+      returnedDocs: returnedHits,
       updateUtilisation: cluster.updateBusyMs / (windowMs * machines * (spec.cluster.cores + spec.cluster.disks)),
     };
   };

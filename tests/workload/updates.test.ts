@@ -75,6 +75,16 @@ describe('changes on the real shards', () => {
     expect(r.freshness!.p50Ms).toBeGreaterThanOrEqual(2000);
     expect(r.freshness!.p99Ms).toBeLessThan(2100);
   });
+  it('count a returned document as stale while its latest change is not yet visible', async () => {
+    // Document 184 is about boundary layers; it changes at 0 s and the change is visible just after 2 s.
+    const q = file('stale-q.jsonl', [0, 1, 3, 4].map((t) => JSON.stringify({ t, q: 'zyzzyva boundary layer flow' })).join('\n') + '\n');
+    const r = await run({ ...scenario, workload: { trace: q, arrival: { kind: 'trace' as const }, queries: 4, k: 1000 } });
+    const f = r.freshness!;
+    expect(f.returnedDocs).toBeGreaterThan(0);
+    // Only document 184 changed: it is stale in the two queries before 2 s, fresh in the two after.
+    expect(f.staleness * f.returnedDocs).toBe(2);
+  });
+
   it('batch: a change made now is not visible for days', async () => {
     const r = await run({ ...scenario, updates: { trace: updates, policy: { kind: 'batch' as const, periodDays: 30, buildHours: 72 } } });
     expect(r.freshness!.pending).toBe(2);

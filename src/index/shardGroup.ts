@@ -101,8 +101,8 @@ export class ShardGroup {
       for (let k = 0; k < shards.length; k++) {
         scratch.fill(0, 0, stride);
         const idx = this.shard(shards[k]);
-        if (hits) lists.push(idx.search(r, globals[q]).hits);
-        idx.searchPacked(r, globals[q], scratch, 0, terms[k]);
+        if (hits) lists.push(idx.searchPackedWithHits(r, globals[q], scratch, 0, terms[k]));
+        else idx.searchPacked(r, globals[q], scratch, 0, terms[k]);
         out.push(this.order[shards[k]]);
         out.push(scratch[0]);
         out.push(scratch[1]);

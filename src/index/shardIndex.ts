@@ -252,6 +252,11 @@ export class ShardIndex {
     return this.evaluate(req, global, out, at, present).size;
   }
 
+  /** `searchPacked`, also returning the hits (one evaluation for both). */
+  searchPackedWithHits(req: SearchRequest, global: GlobalStats, out: Float64Array, at: number, present?: readonly number[]): Hit[] {
+    return this.evaluate(req, global, out, at, present).sorted();
+  }
+
   private heap = new TopK(10);
   private readonly scratch = new SearchScratch();
   /** Postings scored by the last evaluation (for the full receipt). */

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { WORDNET_POS, parseDataLine, wordnetDictDir } from '../analysis/index.ts';
 import { errors, preview } from '../core/index.ts';
-import { readLines } from './lines.ts';
+import { parseJsonObject, readLines, shown } from './lines.ts';
 
 /** A document as the index sees it. `title` is indexed with the text. */
 export interface Doc {
@@ -99,22 +99,13 @@ async function sniffFormat(file: string): Promise<CorpusFormat> {
 async function* readJsonl(file: string): AsyncGenerator<LocatedDoc> {
   for await (const { line, text } of readLines(file, 'corpus file')) {
     if (text.trim() === '') continue;
-    let v: unknown;
-    try {
-      v = JSON.parse(text);
-    } catch {
-      throw errors.input({ file, line }, 'a JSON object per line ({"id","title"?,"text"})', preview(text));
-    }
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-      throw errors.input({ file, line }, 'a JSON object ({"id","title"?,"text"})', preview(text));
-    }
-    const o = v as Record<string, unknown>;
+    const o = parseJsonObject(text, file, line, '{"id","title"?,"text"}');
     const id = o.id;
     if (typeof id !== 'string' && typeof id !== 'number') {
-      throw errors.input({ file, line, field: 'id' }, 'a string or number', id === undefined ? 'nothing' : preview(id));
+      throw errors.input({ file, line, field: 'id' }, 'a string or number', shown(id));
     }
     if (typeof o.text !== 'string') {
-      throw errors.input({ file, line, field: 'text' }, 'a string', o.text === undefined ? 'nothing' : preview(o.text));
+      throw errors.input({ file, line, field: 'text' }, 'a string', shown(o.text));
     }
     if (o.title !== undefined && o.title !== null && typeof o.title !== 'string') {
       throw errors.input({ file, line, field: 'title' }, 'a string when present', preview(o.title));

@@ -2,4 +2,4 @@ export { readCorpus, resolveCorpusPath, stripGcideMarkup, CORPUS_FORMATS, WORDNE
 export type { Doc, LocatedDoc, CorpusFormat, CorpusOptions } from './documents.ts';
 export { readQueries, readQrels, collectionPaths } from './judgments.ts';
 export type { Query, Qrels, CollectionPaths } from './judgments.ts';
-export { readLines, requireFile } from './lines.ts';
+export { parseJsonObject, readLines, requireFile, shown } from './lines.ts';

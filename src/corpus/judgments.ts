@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { errors, preview } from '../core/index.ts';
-import { readLines } from './lines.ts';
+import { parseJsonObject, readLines, shown } from './lines.ts';
 
 export interface Query {
   id: string;
@@ -14,15 +14,9 @@ export async function readQueries(file: string): Promise<Query[]> {
   const out: Query[] = [];
   for await (const { line, text } of readLines(file, 'queries file')) {
     if (text.trim() === '') continue;
-    let v: unknown;
-    try {
-      v = JSON.parse(text);
-    } catch {
-      throw errors.input({ file, line }, 'a JSON object per line ({"id","text"})', preview(text));
-    }
-    const o = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
-    if (typeof o.id !== 'string' && typeof o.id !== 'number') throw errors.input({ file, line, field: 'id' }, 'a string or number');
-    if (typeof o.text !== 'string') throw errors.input({ file, line, field: 'text' }, 'a string');
+    const o = parseJsonObject(text, file, line, '{"id","text"}');
+    if (typeof o.id !== 'string' && typeof o.id !== 'number') throw errors.input({ file, line, field: 'id' }, 'a string or number', shown(o.id));
+    if (typeof o.text !== 'string') throw errors.input({ file, line, field: 'text' }, 'a string', shown(o.text));
     const q: Query = { id: String(o.id), text: o.text };
     if (typeof o.time === 'string') q.time = o.time;
     out.push(q);

@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { errors } from '../core/index.ts';
+import { errors, preview } from '../core/index.ts';
 
 /** Fails with E_NOT_FOUND (naming the path) unless `path` is an existing file. */
 export function requireFile(path: string, what = 'file'): void {
@@ -22,4 +22,24 @@ export async function* readLines(path: string, what = 'file'): AsyncGenerator<{ 
     line++;
     yield { line, text };
   }
+}
+
+/**
+ * Parses one line of a JSONL file into an object, or fails naming the file and line: `shape` says what
+ * a line should look like, e.g. `{"id","text"}`.
+ */
+export function parseJsonObject(text: string, file: string, line: number, shape: string): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw errors.input({ file, line }, `a JSON object per line (${shape})`, preview(text));
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw errors.input({ file, line }, `a JSON object (${shape})`, preview(text));
+  return v as Record<string, unknown>;
+}
+
+/** What a field held, for a message: its value shortened, or "nothing" when absent. */
+export function shown(v: unknown): string {
+  return v === undefined ? 'nothing' : preview(v);
 }

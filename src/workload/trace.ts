@@ -1,5 +1,5 @@
 import { errors, preview } from '../core/index.ts';
-import { readLines } from '../corpus/index.ts';
+import { parseJsonObject, readLines, shown } from '../corpus/index.ts';
 
 /** One query of a trace: its text and, where the trace has one, when it was issued (seconds). */
 export interface TraceQuery {
@@ -64,16 +64,9 @@ export async function* readTrace(path: string, options: TraceOptions = {}): Asyn
 
 function parse(format: TraceFormat, text: string, file: string, line: number): { q: string; tS?: number; key?: string } | null {
   if (format === 'jsonl') {
-    let v: unknown;
-    try {
-      v = JSON.parse(text);
-    } catch {
-      throw errors.input({ file, line }, 'a JSON object per line ({"t","q"})', preview(text));
-    }
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw errors.input({ file, line }, 'a JSON object ({"t","q"})', preview(text));
-    const o = v as Record<string, unknown>;
+    const o = parseJsonObject(text, file, line, '{"t","q"}');
     const q = o.q ?? o.text ?? o.query;
-    if (typeof q !== 'string') throw errors.input({ file, line, field: 'q' }, 'the query text as a string', q === undefined ? 'nothing' : preview(q));
+    if (typeof q !== 'string') throw errors.input({ file, line, field: 'q' }, 'the query text as a string', shown(q));
     const rawT = o.t ?? o.time;
     if (rawT === undefined || rawT === null) return { q };
     const tS = parseTimeS(rawT);

@@ -1,5 +1,5 @@
-import { Rng, errors, preview } from '../core/index.ts';
-import { readLines } from '../corpus/index.ts';
+import { Rng, errors } from '../core/index.ts';
+import { parseJsonObject, readLines, shown } from '../corpus/index.ts';
 import type { Doc } from '../corpus/index.ts';
 import { parseTimeS } from './trace.ts';
 
@@ -23,19 +23,12 @@ export async function readUpdateTrace(file: string): Promise<UpdateEvent[]> {
   let last = -Infinity;
   for await (const { line, text } of readLines(file, 'update trace')) {
     if (text.trim() === '') continue;
-    let v: unknown;
-    try {
-      v = JSON.parse(text);
-    } catch {
-      throw errors.input({ file, line }, 'a JSON object per line ({"t","op","id","text"?})', preview(text));
-    }
-    const o = (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : null) as Record<string, unknown> | null;
-    if (!o) throw errors.input({ file, line }, 'a JSON object ({"t","op","id","text"?})', preview(text));
+    const o = parseJsonObject(text, file, line, '{"t","op","id","text"?}');
     const t = parseTimeS(o.t);
-    if (t === undefined) throw errors.input({ file, line, field: 't' }, 'seconds or an ISO-8601 time', o.t === undefined ? 'nothing' : preview(o.t));
-    if (o.op !== 'upsert' && o.op !== 'delete') throw errors.input({ file, line, field: 'op' }, '"upsert" or "delete"', o.op === undefined ? 'nothing' : preview(o.op));
-    if (typeof o.id !== 'string' && typeof o.id !== 'number') throw errors.input({ file, line, field: 'id' }, 'a string or number', o.id === undefined ? 'nothing' : preview(o.id));
-    if (o.op === 'upsert' && typeof o.text !== 'string') throw errors.input({ file, line, field: 'text' }, 'the new text of an upserted document', o.text === undefined ? 'nothing' : preview(o.text));
+    if (t === undefined) throw errors.input({ file, line, field: 't' }, 'seconds or an ISO-8601 time', shown(o.t));
+    if (o.op !== 'upsert' && o.op !== 'delete') throw errors.input({ file, line, field: 'op' }, '"upsert" or "delete"', shown(o.op));
+    if (typeof o.id !== 'string' && typeof o.id !== 'number') throw errors.input({ file, line, field: 'id' }, 'a string or number', shown(o.id));
+    if (o.op === 'upsert' && typeof o.text !== 'string') throw errors.input({ file, line, field: 'text' }, 'the new text of an upserted document', shown(o.text));
     first ??= t;
     if (t < last) throw errors.input({ file, line, field: 't' }, 'times in nondecreasing order', `${t} after ${last}`);
     last = t;

@@ -19,6 +19,11 @@ export interface UpdatePolicy {
   commit(cluster: Cluster, shard: number, terms: number, nowMs: number): number;
   /** Whether a replica is out of rotation (being reloaded) at `nowMs`. */
   outOfRotation(replica: number, nowMs: number): boolean;
+  /**
+   * How old the served index's snapshot is at the start of the run: changes in that window, before
+   * the change stream starts, are not in the index either. 0 for incremental updates.
+   */
+  snapshotAgeMs(): number;
 }
 
 export interface BatchUpdates {
@@ -90,6 +95,12 @@ export class BatchPolicy implements UpdatePolicy {
   commit(): number {
     throw new Error('batch updates have no commit');
   }
+  /** The rebuild whose rollout last completed before the run took its snapshot then. */
+  snapshotAgeMs(): number {
+    let c = 0;
+    while (this.rolloutStart(this.cycleStart(c)) + this.cost.replicas * this.reloadMs > 0) c--;
+    return -this.cycleStart(c);
+  }
   outOfRotation(replica: number, nowMs: number): boolean {
     if (this.cost.replicas === 1) return false;
     const cycle = Math.floor((nowMs + this.phaseMs) / this.periodMs);
@@ -138,6 +149,9 @@ export class IncrementalPolicy implements UpdatePolicy {
   }
   outOfRotation(): boolean {
     return false;
+  }
+  snapshotAgeMs(): number {
+    return 0;
   }
 }
 

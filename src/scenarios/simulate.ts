@@ -171,7 +171,7 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
       source = cycleTrace(tracePath ?? DEFAULT_TRACE, s.workload.queries, traceOptions);
       if (s.updates) {
         const lists = info.reduce((a, i) => a + i.lists, 0);
-        updates = await replayUpdates(s, loaded, shards, analyzer, queryPreparer, rng, {
+        updates = await replayUpdates(s, loaded, shards, analyzer, queryPreparer, rng, index, {
           replicas: s.cluster.replicas,
           mode: s.cluster.mode,
           shardIndexBytes: index.shardIndexBytes,
@@ -266,6 +266,7 @@ async function replayUpdates(
   analyzer: Analyzer,
   preparer: QueryPreparer,
   rng: Rng,
+  index: IndexReport,
   cost: UpdateCostInputs,
   transferBytesPerMs: number,
   corpus: string,
@@ -274,6 +275,7 @@ async function replayUpdates(
   const u = s.updates!;
   let events: UpdateEvent[];
   let realRate = 1;
+  let docRatePerMs: Map<string, number> | undefined;
   if (u.trace) {
     events = await readUpdateTrace(resolvePath(loaded.baseDir, u.trace));
     const spanS = events.length > 1 ? events[events.length - 1].tS - events[0].tS : 1;
@@ -284,8 +286,14 @@ async function replayUpdates(
     const historyS = u.policy.kind === 'incremental' ? u.policy.delayS + 10 : 0;
     const docs: Doc[] = [];
     for await (const { doc } of readCorpus(corpus, corpusOptions)) docs.push(doc);
-    events = generateUpdates(u.generate, docs, durationS + historyS, rng.fork('updates')).map((e) => ({ ...e, tS: e.tS - historyS }));
+    const rates = new Map<string, number>();
+    events = generateUpdates(u.generate, docs, durationS + historyS, rng.fork('updates'), rates).map((e) => ({ ...e, tS: e.tS - historyS }));
     realRate = u.generate.ratePerS;
+    // A real document stands for modelled / real documents: its modelled rate is its share of the
+    // modelled change rate spread over them.
+    const perModelledDoc = (u.modelledRatePerS ?? realRate) / realRate / (index.modelledDocs / Math.max(1, docs.length)) / 1000;
+    for (const [id, r] of rates) rates.set(id, r * perModelledDoc);
+    docRatePerMs = rates;
   } else {
     throw errors.option('updates', 'a trace or a generate section', u);
   }
@@ -295,6 +303,7 @@ async function replayUpdates(
     policy: updatePolicy(u.policy, weighted, transferBytesPerMs),
     shardOf: (id) => shardOf(id, s.cluster.shards),
     applyEveryMs: u.applyEveryS * 1000,
+    docRatePerMs,
     termsOf: (e) => (e.text ? new Set(analyzer.terms(e.text)).size : 0),
     apply: async (ops) => {
       const r = await shards.update(ops);

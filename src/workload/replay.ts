@@ -46,6 +46,12 @@ export interface ReplayUpdates {
    * its visibility; freshness is still measured exactly), which keeps prepared chunks long.
    */
   applyEveryMs: number;
+  /**
+   * Each document's modelled change rate (changes a millisecond) for a generated stream: a document not
+   * changed during the run is still stale if it changed between the served snapshot and the run, with
+   * probability 1 - exp(-rate x snapshot age), decided once per document by a seeded draw.
+   */
+  docRatePerMs?: Map<string, number>;
 }
 
 /** How fresh the index was kept, and at what cost (DESIGN.md section 4, Updates). */
@@ -221,11 +227,24 @@ export async function replay(
       const r = visibleOf.get(e)!;
       r.at[r.i] = v;
     };
+    const priorAgeMs = u.policy.snapshotAgeMs();
+    const priorRng = rng.fork('snapshot-staleness');
+    const priorStale = new Map<string, boolean>();
+    const staleBeforeRun = (id: string): boolean => {
+      const rate = u.docRatePerMs?.get(id);
+      if (!rate || priorAgeMs <= 0) return false;
+      let s = priorStale.get(id);
+      if (s === undefined) priorStale.set(id, (s = priorRng.fork(id).next() < 1 - Math.exp(-rate * priorAgeMs)));
+      return s;
+    };
     staleCheck = (ids: readonly string[], tMs: number): number => {
       let stale = 0;
       for (const id of ids) {
         const h = history.get(id);
-        if (!h) continue;
+        if (!h) {
+          if (staleBeforeRun(id)) stale++;
+          continue;
+        }
         let lo = 0;
         let hi = h.changeMs.length;
         while (lo < hi) {
@@ -234,6 +253,8 @@ export async function replay(
           else hi = mid;
         }
         if (lo > 0 && h.visibleMs[lo - 1] > tMs) stale++;
+        // No change of the run visible yet: the snapshot's own age decides.
+        else if (!(lo > 0 && h.visibleMs[lo - 1] <= tMs) && staleBeforeRun(id)) stale++;
       }
       return stale;
     };

@@ -51,9 +51,10 @@ export interface GeneratedUpdates {
  * Draws a change stream over `docs` for `durationS` seconds: Poisson arrivals; the document chosen with
  * Zipf-skewed probability (a few change often, most rarely; Cho and Garcia-Molina, "The evolution of the
  * web", VLDB 2000, found change rates spread over orders of magnitude); an upsert edits the document's
- * previous version, replacing a few of its words by words of another document.
+ * previous version, replacing a few of its words by words of another document. `rates`, when given,
+ * receives each document's change rate (real changes a second).
  */
-export function generateUpdates(spec: GeneratedUpdates, docs: readonly Doc[], durationS: number, rng: Rng): UpdateEvent[] {
+export function generateUpdates(spec: GeneratedUpdates, docs: readonly Doc[], durationS: number, rng: Rng, rates?: Map<string, number>): UpdateEvent[] {
   if (docs.length === 0 || spec.ratePerS <= 0) return [];
   const order = docs.map((_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
@@ -63,6 +64,8 @@ export function generateUpdates(spec: GeneratedUpdates, docs: readonly Doc[], du
   const cumulative = new Float64Array(order.length);
   let acc = 0;
   for (let k = 0; k < order.length; k++) cumulative[k] = acc += 1 / Math.pow(k + 1, spec.skew);
+  // Each document's own change rate (changes a second), for whoever needs the stream's law.
+  if (rates) for (let k = 0; k < order.length; k++) rates.set(docs[order[k]].id, (spec.ratePerS * (1 / Math.pow(k + 1, spec.skew))) / acc);
   const current = new Map<string, string>();
   const deleted = new Set<string>();
   const out: UpdateEvent[] = [];

@@ -47,6 +47,14 @@ describe('update policies', () => {
     expect(p.outOfRotation(1, r1)).toBe(true);
     expect(p.outOfRotation(0, r1)).toBe(false);
   });
+  it('batch: the served snapshot is as old as the last rebuild whose rollout has finished', () => {
+    const day = 86_400_000;
+    expect(new BatchPolicy({ kind: 'batch', periodDays: 30, buildHours: 72, phaseDays: 10 }, cost, 35_000).snapshotAgeMs()).toBe(10 * day);
+    // One day into the cycle the new build is not rolled out yet: the index is the previous cycle's.
+    expect(new BatchPolicy({ kind: 'batch', periodDays: 30, buildHours: 72, phaseDays: 1 }, cost, 35_000).snapshotAgeMs()).toBe(31 * day);
+    expect(new IncrementalPolicy({ kind: 'incremental', delayS: 45 }, cost).snapshotAgeMs()).toBe(0);
+  });
+
   it('incremental: a change commits after the pipeline delay', () => {
     const p = new IncrementalPolicy({ kind: 'incremental', delayS: 45 }, cost);
     expect(p.schedule(1000)).toEqual({ commitMs: 46_000 });

@@ -53,6 +53,8 @@ export class ByteLru implements BufferCache {
   private sizes: Float64Array;
   private prev: Int32Array;
   private next: Int32Array;
+  /** Where each slot sits in the table (kept through rehashes and backward shifts): evictions skip a probe. */
+  private at: Int32Array;
   private head = EMPTY; // most recently used
   private tail = EMPTY; // least recently used
   private freeSlots: number[] = [];
@@ -68,6 +70,7 @@ export class ByteLru implements BufferCache {
     this.sizes = new Float64Array(32);
     this.prev = new Int32Array(32);
     this.next = new Int32Array(32);
+    this.at = new Int32Array(32);
   }
 
   /** Fibonacci hashing (Knuth, TAOCP vol. 3, 6.4): the high bits of key x 2^32/phi index the table. */
@@ -105,8 +108,18 @@ export class ByteLru implements BufferCache {
       }
       i = (i + 1) & this.mask;
     }
-    this.set(key, bytes);
+    if (bytes <= this.maxBytes) this.insertNew(key, bytes);
     return false;
+  }
+
+  private insertNew(key: number, bytes: number): void {
+    const s = this.alloc();
+    this.keys[s] = key;
+    this.sizes[s] = bytes;
+    this.sizeBytes += bytes;
+    this.linkHead(s);
+    this.insertTable(key, s);
+    while (this.sizeBytes > this.maxBytes && this.tail !== EMPTY) this.remove(this.at[this.tail]);
   }
 
   set(key: number, bytes: number): void {
@@ -120,15 +133,8 @@ export class ByteLru implements BufferCache {
       this.sizeBytes += bytes - this.sizes[s];
       this.sizes[s] = bytes;
       this.touch(s);
-    } else {
-      const s = this.alloc();
-      this.keys[s] = key;
-      this.sizes[s] = bytes;
-      this.sizeBytes += bytes;
-      this.linkHead(s);
-      this.insertTable(key, s);
-    }
-    while (this.sizeBytes > this.maxBytes && this.tail !== EMPTY) this.remove(this.find(this.keys[this.tail]));
+      while (this.sizeBytes > this.maxBytes && this.tail !== EMPTY) this.remove(this.at[this.tail]);
+    } else this.insertNew(key, bytes);
   }
 
   private alloc(): number {
@@ -144,6 +150,7 @@ export class ByteLru implements BufferCache {
       this.sizes = grow(this.sizes, (n) => new Float64Array(n));
       this.prev = grow(this.prev, (n) => new Int32Array(n));
       this.next = grow(this.next, (n) => new Int32Array(n));
+      this.at = grow(this.at, (n) => new Int32Array(n));
     }
     return this.used++;
   }
@@ -153,6 +160,7 @@ export class ByteLru implements BufferCache {
     let i = this.home(key);
     while (this.table[i] !== EMPTY) i = (i + 1) & this.mask;
     this.table[i] = slot;
+    this.at[slot] = i;
     this.count++;
   }
 
@@ -166,6 +174,7 @@ export class ByteLru implements BufferCache {
       let i = this.home(this.keys[s]);
       while (this.table[i] !== EMPTY) i = (i + 1) & this.mask;
       this.table[i] = s;
+      this.at[s] = i;
     }
   }
 
@@ -186,6 +195,7 @@ export class ByteLru implements BufferCache {
       // Move t into the hole if its home is not in (hole, j] cyclically.
       if (hole <= j ? home <= hole || home > j : home <= hole && home > j) {
         this.table[hole] = t;
+        this.at[t] = hole;
         hole = j;
       }
     }

@@ -62,6 +62,11 @@ interface Engine {
 }
 
 const analyzer = new Analyzer();
+function buildFlexSearch(docs: Doc[]): FlexIndex {
+  const fx = new FlexIndex();
+  docs.forEach((d, i) => fx.add(i, d.title ? `${d.title} ${d.text}` : d.text));
+  return fx;
+}
 const engines: Engine[] = [
   {
     name: 'searchsim (BM25 top-10, MaxScore)',
@@ -93,22 +98,14 @@ const engines: Engine[] = [
   },
   {
     name: 'FlexSearch (suggest: any term, no BM25)',
-    build(docs) {
-      const fx = new FlexIndex();
-      docs.forEach((d, i) => fx.add(i, d.title ? `${d.title} ${d.text}` : d.text));
-      return fx;
-    },
+    build: buildFlexSearch,
     query(h, q) {
       return ((h as FlexIndex).search(q, { limit: 10, suggest: true }) as unknown[]).length;
     },
   },
   {
     name: 'FlexSearch (default: all terms, no BM25)',
-    build(docs) {
-      const fx = new FlexIndex();
-      docs.forEach((d, i) => fx.add(i, d.title ? `${d.title} ${d.text}` : d.text));
-      return fx;
-    },
+    build: buildFlexSearch,
     query(h, q) {
       return ((h as FlexIndex).search(q, { limit: 10 }) as unknown[]).length;
     },

@@ -14,9 +14,6 @@ export class StationBank {
   private readonly lastArrivalMs: Float64Array;
   /** Busy time booked while `measuring`, per station. */
   readonly busyMs: Float64Array;
-  /** Waiting time booked while `measuring`, per station. */
-  readonly waitMs: Float64Array;
-  readonly served: Float64Array;
   measuring = true;
   /** Start of service of the last customer served. */
   lastStartMs = 0;
@@ -28,8 +25,6 @@ export class StationBank {
     this.freeAtMs = new Float64Array(stations * servers);
     this.lastArrivalMs = new Float64Array(stations);
     this.busyMs = new Float64Array(stations);
-    this.waitMs = new Float64Array(stations);
-    this.served = new Float64Array(stations);
   }
 
   /** Serves one customer; returns when its service ends. */
@@ -44,19 +39,13 @@ export class StationBank {
     const end = start + serviceMs;
     free[best] = end;
     this.lastStartMs = start;
-    if (this.measuring) {
-      this.busyMs[station] += serviceMs;
-      this.waitMs[station] += start - arrivalMs;
-      this.served[station]++;
-    }
+    if (this.measuring) this.busyMs[station] += serviceMs;
     return end;
   }
 
-  /** Forgets busy and waiting time booked so far (the warm-up's). */
+  /** Forgets the busy time booked so far (the warm-up's). */
   resetMeasures(): void {
     this.busyMs.fill(0);
-    this.waitMs.fill(0);
-    this.served.fill(0);
   }
 }
 

@@ -81,15 +81,11 @@ export class ShardGroup {
    * terms with postings on that shard; shards in `order`. A shard not listed did no work beyond looking
    * the terms up.
    */
-  work(requests: readonly SearchRequest[], globals: readonly GlobalStats[]): Float64Array {
-    return this.workWithHits(requests, globals, false).work;
-  }
-
   /**
-   * `work`, and when asked, each request's top k over these shards (for a caller that needs to know
-   * which documents a query returns, such as staleness under updates).
+   * ...and, when asked, each request's top k over these shards (for a caller that needs to know which
+   * documents a query returns, such as staleness under updates).
    */
-  workWithHits(requests: readonly SearchRequest[], globals: readonly GlobalStats[], withHits: boolean): { work: Float64Array; hits: Hit[][] | null } {
+  work(requests: readonly SearchRequest[], globals: readonly GlobalStats[], withHits = false): { work: Float64Array; hits: Hit[][] | null } {
     const hits: Hit[][] | null = withHits ? [] : null;
     const out = new F64Column(1024);
     const scratch = new Float64Array(workStride(Math.max(1, ...requests.map((r) => r.terms.length))));

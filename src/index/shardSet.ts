@@ -287,7 +287,7 @@ export class LocalShards implements ShardSet {
 
   async work(requests: readonly SearchRequest[], options: { hits?: boolean } = {}): Promise<QueryWork[]> {
     if (requests.length === 0) return [];
-    const { work, hits } = this.group.workWithHits(requests, this.globals(requests), options.hits === true);
+    const { work, hits } = this.group.work(requests, this.globals(requests), options.hits === true);
     return withHitIds(unpackWork(requests, [work]), hits ? [hits] : null);
   }
 

@@ -23,7 +23,7 @@ function handle(task: ShardTask): unknown {
     case 'search':
       return group.search(task.requests, task.globals);
     case 'work':
-      return group.workWithHits(task.requests, task.globals, task.hits === true);
+      return group.work(task.requests, task.globals, task.hits === true);
     case 'update':
       return group.update(task.ops);
     case 'load':

@@ -3,7 +3,7 @@ import type { UpdateOp } from '../index/index.ts';
 import type { UpdateEvent } from './updates.ts';
 import { Rng, errors, invariant } from '../core/index.ts';
 import { LatencyRecorder, type LatencySummary } from '../metrics/index.ts';
-import { Simulation } from '../sim/index.ts';
+import { EventHeap, Simulation } from '../sim/index.ts';
 import { openArrivals, type ArrivalSpec } from './arrivals.ts';
 import type { SourcedQuery } from './source.ts';
 
@@ -258,8 +258,10 @@ export async function replay(
       }
       return stale;
     };
-    const commits = new MinQueue<UpdateEvent>();
-    const visible = new MinQueue<UpdateEvent>();
+    // Changes waiting for their commit or their visibility, by time (payload: index in u.events; the
+    // kernel's heap keeps equal times in push order).
+    const commits = new EventHeap(1024);
+    const visible = new EventHeap(1024);
     let pending = 0;
     let rejected = 0;
     let applied = 0;
@@ -267,35 +269,36 @@ export async function replay(
     const toOp = (e: UpdateEvent): UpdateOp => (e.op === 'delete' ? { op: 'delete', id: e.id } : { op: 'upsert', id: e.id, text: e.text ?? '' });
     const applyUpTo = async (tMs: number): Promise<void> => {
       const ops: UpdateOp[] = [];
-      while (visible.size > 0 && visible.peekKey() <= tMs) ops.push(toOp(visible.pop()));
+      while (visible.size > 0 && visible.peekTimeMs() <= tMs) ops.push(toOp(u.events[visible.pop()]));
       if (ops.length === 0) return;
       const r = await u.apply(ops);
       applied += ops.length;
       rejected += r.unknownDeletes.length;
     };
-    for (const e of u.events) {
+    u.events.forEach((e, ei) => {
       const changeMs = e.tS * 1000;
       const s = u.policy.schedule(changeMs);
       if ('visibleMs' in s) {
         fresh.record(s.visibleMs - changeMs);
         setVisible(e, applyAt(s.visibleMs));
-        visible.push(applyAt(s.visibleMs), e);
+        visible.push(applyAt(s.visibleMs), ei);
       } else if (s.commitMs <= 0) {
         // Committed before the first query: history, applied at once, at no cost to the measured run.
         fresh.record(s.commitMs - changeMs);
         setVisible(e, 0);
-        visible.push(0, e);
-      } else commits.push(s.commitMs, e);
-    }
+        visible.push(0, ei);
+      } else commits.push(s.commitMs, ei);
+    });
     const commitDue = (tMs: number): void => {
-      while (commits.size > 0 && commits.peekKey() <= tMs) {
-        const commitMs = commits.peekKey();
-        const e = commits.pop();
+      while (commits.size > 0 && commits.peekTimeMs() <= tMs) {
+        const commitMs = commits.peekTimeMs();
+        const ei = commits.pop();
+        const e = u.events[ei];
         const v = u.policy.commit(cluster, u.shardOf(e.id), u.termsOf(e), commitMs);
         fresh.record(v - e.tS * 1000);
         // The real shards take it at `applyAt(v)`: that is when a query can first return the new version.
         setVisible(e, applyAt(v));
-        visible.push(applyAt(v), e);
+        visible.push(applyAt(v), ei);
       }
     };
     await applyUpTo(0);
@@ -310,8 +313,8 @@ export async function replay(
         ahead.push({ q: r.value, t: arrivals.next(r.value.tS, r.value.where) });
       }
       if (ahead.length === 0) break;
-      const nextCommit = commits.size > 0 ? commits.peekKey() : Infinity;
-      const nextVisible = visible.size > 0 ? visible.peekKey() : Infinity;
+      const nextCommit = commits.size > 0 ? commits.peekTimeMs() : Infinity;
+      const nextVisible = visible.size > 0 ? visible.peekTimeMs() : Infinity;
       const next = Math.min(ahead[0].t, nextCommit, nextVisible);
       if (nextVisible === next) {
         sim.run(Math.max(sim.nowMs, next));
@@ -342,13 +345,13 @@ export async function replay(
     // their work falls outside the measured window.
     cluster.stopMeasuring();
     while (commits.size > 0) {
-      const t = commits.peekKey();
+      const t = commits.peekTimeMs();
       sim.run(Math.max(sim.nowMs, t));
       commitDue(t);
     }
     sim.run();
     while (visible.size > 0) {
-      if (visible.peekKey() <= lastQueryMs) await applyUpTo(visible.peekKey());
+      if (visible.peekTimeMs() <= lastQueryMs) await applyUpTo(visible.peekTimeMs());
       else {
         visible.pop();
         pending++;
@@ -469,59 +472,6 @@ export async function replay(
     freshness,
     events: sim.processedEvents,
   };
-}
-
-/** A binary min-heap of (key, value), for the few hundred thousand changes a run may carry. */
-class MinQueue<T> {
-  private keys: number[] = [];
-  private vals: T[] = [];
-  private seqs: number[] = [];
-  private n = 0;
-  get size(): number {
-    return this.keys.length;
-  }
-  peekKey(): number {
-    return this.keys[0];
-  }
-  /** Equal keys leave in insertion order. */
-  private less(i: number, j: number): boolean {
-    return this.keys[i] < this.keys[j] || (this.keys[i] === this.keys[j] && this.seqs[i] < this.seqs[j]);
-  }
-  private swap(i: number, j: number): void {
-    [this.keys[i], this.keys[j]] = [this.keys[j], this.keys[i]];
-    [this.vals[i], this.vals[j]] = [this.vals[j], this.vals[i]];
-    [this.seqs[i], this.seqs[j]] = [this.seqs[j], this.seqs[i]];
-  }
-  push(key: number, val: T): void {
-    let i = this.keys.length;
-    this.keys.push(key);
-    this.vals.push(val);
-    this.seqs.push(this.n++);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(i, p)) break;
-      this.swap(i, p);
-      i = p;
-    }
-  }
-  pop(): T {
-    const top = this.vals[0];
-    const last = this.keys.length - 1;
-    this.swap(0, last);
-    this.keys.pop();
-    this.vals.pop();
-    this.seqs.pop();
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= this.keys.length) break;
-      const c = l + 1 < this.keys.length && this.less(l + 1, l) ? l + 1 : l;
-      if (!this.less(c, i)) break;
-      this.swap(c, i);
-      i = c;
-    }
-    return top;
-  }
 }
 
 /** Arrivals simulated between two yields to the event loop. */

@@ -45,46 +45,77 @@ export class LruCacheBuffer implements BufferCache {
 
 const EMPTY = -1;
 
-/** LRU over non-negative integer keys: a linear-probing hash table and a doubly linked list, all typed arrays. */
+// Hash-table entries are 8 bytes, two int32 words: KEY and STAMP; sizes sit in a parallel array, read
+// only when a list is evicted or resized, so the lines a lookup touches carry nothing else.
+const ENTRY_I32 = 2;
+const KEY = 0;
+const STAMP = 1;
+const MIN_LOG_PAIRS = 32;
+
+/**
+ * Exact LRU over non-negative integer keys, laid out for a simulator that holds 1,200 of them and visits
+ * them in random order, so that nearly every visit finds its memory outside the CPU's caches: what costs
+ * is the number of distinct memory lines a lookup touches, not instructions (a linked-list LRU touched
+ * about six; benchmarks/README.md has the measurement).
+ *
+ * - A linear-probing hash table holds each cached list as one 8-byte entry: key and the stamp of its
+ *   last use (its size sits in a parallel array). A hit touches that one line and writes its stamp.
+ * - Recency lives in a log, a ring of (key, stamp) pairs appended at every use: the least recently used
+ *   list is the oldest pair whose stamp is still its key's current stamp; older pairs of a key that was
+ *   used again (or evicted) are stale and skipped. Appends and the oldest pairs are sequential memory.
+ * - The log holds one live pair per cached list; when it fills, stale pairs are dropped in order
+ *   (compaction), so it stays within twice the live count and every pair is skipped at most once.
+ *
+ * Stamps are a per-cache counter modulo 2^32; only equality is tested, and a stale pair leaves the log by
+ * the next compaction, long before 2^32 more uses could make its stamp current again.
+ */
 export class ByteLru implements BufferCache {
-  private table: Int32Array; // key hash -> slot, EMPTY when free
-  private mask: number;
-  private keys: Int32Array;
+  private entries: Int32Array;
   private sizes: Float64Array;
-  private prev: Int32Array;
-  private next: Int32Array;
-  /** Where each slot sits in the table (kept through rehashes and backward shifts): evictions skip a probe. */
-  private at: Int32Array;
-  private head = EMPTY; // most recently used
-  private tail = EMPTY; // least recently used
-  private freeSlots: number[] = [];
-  private used = 0;
+  private mask: number;
+  /** Fibonacci hashing (Knuth, TAOCP vol. 3, 6.4): the high bits of key x 2^32/phi index the table. */
+  private shift: number;
   private count = 0;
+  private clock = 0;
+  /** Ring of (key, stamp) pairs: pair k at log[2 * ((logHead + k) & logMask)]. */
+  private log: Int32Array;
+  private logMask: number;
+  private logHead = 0;
+  private logLength = 0;
   sizeBytes = 0;
 
   constructor(private readonly maxBytes: number) {
     invariant(maxBytes > 0, 'ByteLru needs a positive size');
-    this.table = new Int32Array(64).fill(EMPTY);
-    this.mask = 63;
-    this.keys = new Int32Array(32);
-    this.sizes = new Float64Array(32);
-    this.prev = new Int32Array(32);
-    this.next = new Int32Array(32);
-    this.at = new Int32Array(32);
+    const slots = 64;
+    this.entries = new Int32Array(0);
+    this.sizes = new Float64Array(0);
+    this.mask = 0;
+    this.shift = 0;
+    this.allocTable(slots);
+    this.log = new Int32Array(2 * MIN_LOG_PAIRS);
+    this.logMask = MIN_LOG_PAIRS - 1;
   }
 
-  /** Fibonacci hashing (Knuth, TAOCP vol. 3, 6.4): the high bits of key x 2^32/phi index the table. */
-  private shift = 32 - 6;
+  private allocTable(slots: number): void {
+    this.entries = new Int32Array(slots * ENTRY_I32);
+    this.sizes = new Float64Array(slots);
+    for (let i = 0; i < slots; i++) this.entries[i * ENTRY_I32 + KEY] = EMPTY;
+    this.mask = slots - 1;
+    this.shift = 32 - Math.log2(slots);
+  }
+
   private home(key: number): number {
     return Math.imul(key, 0x9e3779b1) >>> this.shift;
   }
 
+  /** Table slot holding `key`, or EMPTY. */
   private find(key: number): number {
+    const entries = this.entries;
     let i = this.home(key);
     for (;;) {
-      const s = this.table[i];
-      if (s === EMPTY) return EMPTY;
-      if (this.keys[s] === key) return i;
+      const k = entries[i * ENTRY_I32 + KEY];
+      if (k === key) return i;
+      if (k === EMPTY) return EMPTY;
       i = (i + 1) & this.mask;
     }
   }
@@ -92,134 +123,161 @@ export class ByteLru implements BufferCache {
   get(key: number): boolean {
     const i = this.find(key);
     if (i === EMPTY) return false;
-    this.touch(this.table[i]);
+    this.touch(i, key);
     return true;
   }
 
   /** One probe for the lookup and, on a miss, the insert: the hot path of a disk-mode leaf. */
   access(key: number, bytes: number): boolean {
+    const entries = this.entries;
     let i = this.home(key);
     for (;;) {
-      const s = this.table[i];
-      if (s === EMPTY) break;
-      if (this.keys[s] === key) {
-        this.touch(s);
+      const k = entries[i * ENTRY_I32 + KEY];
+      if (k === key) {
+        this.touch(i, key);
         return true;
       }
+      if (k === EMPTY) break;
       i = (i + 1) & this.mask;
     }
-    if (bytes <= this.maxBytes) this.insertNew(key, bytes);
+    if (bytes <= this.maxBytes) this.insertAt(i, key, bytes);
     return false;
-  }
-
-  private insertNew(key: number, bytes: number): void {
-    const s = this.alloc();
-    this.keys[s] = key;
-    this.sizes[s] = bytes;
-    this.sizeBytes += bytes;
-    this.linkHead(s);
-    this.insertTable(key, s);
-    while (this.sizeBytes > this.maxBytes && this.tail !== EMPTY) this.remove(this.at[this.tail]);
   }
 
   set(key: number, bytes: number): void {
     const i = this.find(key);
     if (bytes > this.maxBytes) {
-      if (i !== EMPTY) this.remove(i);
+      if (i !== EMPTY) {
+        this.sizeBytes -= this.sizes[i];
+        this.removeSlot(i);
+      }
       return;
     }
-    if (i !== EMPTY) {
-      const s = this.table[i];
-      this.sizeBytes += bytes - this.sizes[s];
-      this.sizes[s] = bytes;
-      this.touch(s);
-      while (this.sizeBytes > this.maxBytes && this.tail !== EMPTY) this.remove(this.at[this.tail]);
-    } else this.insertNew(key, bytes);
-  }
-
-  private alloc(): number {
-    if (this.freeSlots.length > 0) return this.freeSlots.pop()!;
-    if (this.used === this.keys.length) {
-      const n = this.keys.length * 2;
-      const grow = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
-        const b = make(n);
-        b.set(a);
-        return b;
-      };
-      this.keys = grow(this.keys, (n) => new Int32Array(n));
-      this.sizes = grow(this.sizes, (n) => new Float64Array(n));
-      this.prev = grow(this.prev, (n) => new Int32Array(n));
-      this.next = grow(this.next, (n) => new Int32Array(n));
-      this.at = grow(this.at, (n) => new Int32Array(n));
+    if (i === EMPTY) {
+      this.insertAt(EMPTY, key, bytes);
+      return;
     }
-    return this.used++;
+    this.sizeBytes += bytes - this.sizes[i];
+    this.sizes[i] = bytes;
+    this.touch(i, key);
+    this.evictToFit();
   }
 
-  private insertTable(key: number, slot: number): void {
-    if ((this.count + 1) * 2 > this.table.length) this.rehash(this.table.length * 2);
-    let i = this.home(key);
-    while (this.table[i] !== EMPTY) i = (i + 1) & this.mask;
-    this.table[i] = slot;
-    this.at[slot] = i;
+  /** Marks the entry at slot `i` most recently used. */
+  private touch(i: number, key: number): void {
+    const stamp = (this.clock = (this.clock + 1) | 0);
+    this.entries[i * ENTRY_I32 + STAMP] = stamp;
+    this.append(key, stamp);
+  }
+
+  /** Inserts a new key at free slot `i` (EMPTY: find one), then evicts until the cache fits. */
+  private insertAt(i: number, key: number, bytes: number): void {
+    if ((this.count + 1) * 2 > this.mask + 1) {
+      this.rehash((this.mask + 1) * 2);
+      i = EMPTY;
+    }
+    if (i === EMPTY) {
+      i = this.home(key);
+      while (this.entries[i * ENTRY_I32 + KEY] !== EMPTY) i = (i + 1) & this.mask;
+    }
+    const stamp = (this.clock = (this.clock + 1) | 0);
+    this.entries[i * ENTRY_I32 + KEY] = key;
+    this.entries[i * ENTRY_I32 + STAMP] = stamp;
+    this.sizes[i] = bytes;
     this.count++;
+    this.sizeBytes += bytes;
+    this.append(key, stamp);
+    this.evictToFit();
   }
 
-  private rehash(size: number): void {
-    const old = this.table;
-    this.table = new Int32Array(size).fill(EMPTY);
-    this.mask = size - 1;
-    this.shift = 32 - Math.log2(size);
-    for (const s of old) {
-      if (s === EMPTY) continue;
-      let i = this.home(this.keys[s]);
-      while (this.table[i] !== EMPTY) i = (i + 1) & this.mask;
-      this.table[i] = s;
-      this.at[s] = i;
+  /** Evicts least recently used lists (the oldest live pairs of the log) until the cache fits. */
+  private evictToFit(): void {
+    while (this.sizeBytes > this.maxBytes && this.logLength > 0) {
+      const at = 2 * this.logHead;
+      const key = this.log[at];
+      const stamp = this.log[at + 1];
+      this.logHead = (this.logHead + 1) & this.logMask;
+      this.logLength--;
+      const i = this.find(key);
+      if (i === EMPTY || this.entries[i * ENTRY_I32 + STAMP] !== stamp) continue; // stale pair
+      this.sizeBytes -= this.sizes[i];
+      this.removeSlot(i);
     }
   }
 
-  /** Removes the entry at table index `i` (backward-shift deletion keeps probe chains intact). */
-  private remove(i: number): void {
-    const s = this.table[i];
-    this.unlink(s);
-    this.sizeBytes -= this.sizes[s];
-    this.freeSlots.push(s);
+  private append(key: number, stamp: number): void {
+    if (this.logLength > this.logMask) this.compactLog();
+    const at = 2 * ((this.logHead + this.logLength) & this.logMask);
+    this.log[at] = key;
+    this.log[at + 1] = stamp;
+    this.logLength++;
+  }
+
+  /** Drops stale pairs, keeping order; grows the ring when live pairs fill more than half of it. */
+  private compactLog(): void {
+    const old = this.log;
+    const oldMask = this.logMask;
+    let pairs = oldMask + 1;
+    if (this.count * 2 > pairs) pairs *= 2;
+    const log = pairs === oldMask + 1 ? old : new Int32Array(2 * pairs);
+    let kept = 0;
+    for (let k = 0; k < this.logLength; k++) {
+      const at = 2 * ((this.logHead + k) & oldMask);
+      const key = old[at];
+      const stamp = old[at + 1];
+      const i = this.find(key);
+      if (i === EMPTY || this.entries[i * ENTRY_I32 + STAMP] !== stamp) continue;
+      // In place, kept <= k, so pair `kept` is written only after pair `kept` was read.
+      const to = log === old ? 2 * ((this.logHead + kept) & oldMask) : 2 * kept;
+      log[to] = key;
+      log[to + 1] = stamp;
+      kept++;
+    }
+    if (log !== old) {
+      this.log = log;
+      this.logMask = pairs - 1;
+      this.logHead = 0;
+    }
+    this.logLength = kept;
+  }
+
+  private rehash(slots: number): void {
+    const oldEntries = this.entries;
+    const oldSizes = this.sizes;
+    const oldSlots = this.mask + 1;
+    this.allocTable(slots);
+    for (let j = 0; j < oldSlots; j++) {
+      const key = oldEntries[j * ENTRY_I32 + KEY];
+      if (key === EMPTY) continue;
+      let i = this.home(key);
+      while (this.entries[i * ENTRY_I32 + KEY] !== EMPTY) i = (i + 1) & this.mask;
+      this.moveEntry(oldEntries, oldSizes, j, i);
+    }
+  }
+
+  private moveEntry(fromEntries: Int32Array, fromSizes: Float64Array, from: number, to: number): void {
+    this.entries[to * ENTRY_I32 + KEY] = fromEntries[from * ENTRY_I32 + KEY];
+    this.entries[to * ENTRY_I32 + STAMP] = fromEntries[from * ENTRY_I32 + STAMP];
+    this.sizes[to] = fromSizes[from];
+  }
+
+  /** Empties slot `i` (backward-shift deletion keeps probe chains intact); the log's pairs go stale. */
+  private removeSlot(i: number): void {
+    const entries = this.entries;
     this.count--;
     let hole = i;
     let j = i;
     for (;;) {
       j = (j + 1) & this.mask;
-      const t = this.table[j];
-      if (t === EMPTY) break;
-      const home = this.home(this.keys[t]);
-      // Move t into the hole if its home is not in (hole, j] cyclically.
+      const key = entries[j * ENTRY_I32 + KEY];
+      if (key === EMPTY) break;
+      const home = this.home(key);
+      // Move the entry at j into the hole if its home is not in (hole, j] cyclically.
       if (hole <= j ? home <= hole || home > j : home <= hole && home > j) {
-        this.table[hole] = t;
-        this.at[t] = hole;
+        this.moveEntry(entries, this.sizes, j, hole);
         hole = j;
       }
     }
-    this.table[hole] = EMPTY;
-  }
-
-  private touch(s: number): void {
-    if (this.head === s) return;
-    this.unlink(s);
-    this.linkHead(s);
-  }
-  private linkHead(s: number): void {
-    this.prev[s] = EMPTY;
-    this.next[s] = this.head;
-    if (this.head !== EMPTY) this.prev[this.head] = s;
-    this.head = s;
-    if (this.tail === EMPTY) this.tail = s;
-  }
-  private unlink(s: number): void {
-    const p = this.prev[s];
-    const n = this.next[s];
-    if (p !== EMPTY) this.next[p] = n;
-    else this.head = n;
-    if (n !== EMPTY) this.prev[n] = p;
-    else this.tail = p;
+    entries[hole * ENTRY_I32 + KEY] = EMPTY;
   }
 }

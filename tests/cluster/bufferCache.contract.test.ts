@@ -47,4 +47,23 @@ describe('ByteLru', () => {
       { numRuns: 300 },
     );
   });
+
+  it('agrees with lru-cache over many keys, where the hash table grows, collides and shifts entries back', () => {
+    const wide = fc.array(fc.tuple(fc.boolean(), fc.nat(5000), fc.integer({ min: 1, max: 300 })), { minLength: 200, maxLength: 2000 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1000, max: 60000 }), wide, (max, seq) => {
+        const ref = new LruCacheBuffer(max);
+        const fast = new ByteLru(max);
+        for (const [isSet, key, bytes] of seq) {
+          if (isSet) {
+            fast.set(key, bytes);
+            ref.set(key, bytes);
+          } else expect(fast.access(key, bytes)).toBe(ref.access(key, bytes));
+        }
+        expect(fast.sizeBytes).toBe(ref.sizeBytes);
+        for (let key = 0; key <= 5000; key += 7) expect(fast.get(key)).toBe(ref.get(key));
+      }),
+      { numRuns: 100 },
+    );
+  });
 });

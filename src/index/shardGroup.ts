@@ -61,7 +61,7 @@ export class ShardGroup {
     }
     const df = terms.map((t) => {
       let n = 0;
-      for (const pos of this.termShards.get(t) ?? []) n += this.shard(pos).stats([t]).df[0];
+      for (const pos of this.termShards.get(t) ?? []) n += this.shard(pos).liveDf(t);
       return n;
     });
     return [{ docCount, totalLength, df }];

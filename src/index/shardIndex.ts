@@ -204,6 +204,13 @@ export class ShardIndex {
     s.close();
   }
 
+  /** Live documents holding `term`. */
+  liveDf(term: string): number {
+    let n = 0;
+    for (const s of this.segments) n += s.liveDf(term);
+    return n;
+  }
+
   /** This shard's part of the collection statistics, for the given terms. */
   stats(terms: readonly string[]): ShardStats {
     let docCount = 0;
@@ -212,12 +219,7 @@ export class ShardIndex {
       docCount += s.liveCount;
       totalLength += s.liveLenSum;
     }
-    const df = terms.map((t) => {
-      let n = 0;
-      for (const s of this.segments) n += s.liveDf(t);
-      return n;
-    });
-    return { docCount, totalLength, df };
+    return { docCount, totalLength, df: terms.map((t) => this.liveDf(t)) };
   }
 
   /** Evaluates one query with collection-wide statistics: this shard's top k and its receipt. */
@@ -302,6 +304,8 @@ export class ShardIndex {
 interface OpenList {
   /** Index of the term in the request. */
   q: number;
+  /** The term's ordinal in the segment. */
+  ord: number;
   cur: PostingCursor;
   weight: number;
   upper: number;
@@ -331,11 +335,12 @@ class SearchScratch {
     return this;
   }
   /** A list slot for the current segment (valid until the next `prepare`). */
-  take(q: number, bytes: Uint8Array, offset: number, df: number, weight: number): OpenList {
+  take(q: number, ord: number, bytes: Uint8Array, offset: number, df: number, weight: number): OpenList {
     let l = this.pool[this.used];
-    if (!l) this.pool.push((l = { q: 0, cur: new PostingCursor(), weight: 0, upper: 0 }));
+    if (!l) this.pool.push((l = { q: 0, ord: 0, cur: new PostingCursor(), weight: 0, upper: 0 }));
     this.used++;
     l.q = q;
+    l.ord = ord;
     l.weight = weight;
     l.upper = 0;
     l.cur.reset(bytes, offset, df);
@@ -363,7 +368,7 @@ function openLists(seg: Segment, req: SearchRequest, w: Float64Array, out: Float
     out[at + WORK_HEAD + 2 * q + 1] += bytes;
     if (w[q] <= 0) continue;
     lists.push(
-      whole ? scratch.take(q, whole, seg.postOffset[o], seg.df[o], w[q]) : scratch.take(q, seg.store.read(seg.postOffset[o], bytes), 0, seg.df[o], w[q]),
+      whole ? scratch.take(q, o, whole, seg.postOffset[o], seg.df[o], w[q]) : scratch.take(q, o, seg.store.read(seg.postOffset[o], bytes), 0, seg.df[o], w[q]),
     );
   }
   return lists;
@@ -402,7 +407,7 @@ function searchOr(
   const n = lists.length;
   if (n === 0 || req.k <= 0) return;
   for (const l of lists) {
-    const o = seg.termOrdinal.get(req.terms[l.q].term)!;
+    const o = l.ord;
     let best = 0;
     for (let f = seg.frontierStart[o]; f < seg.frontierStart[o + 1]; f++) {
       const s = scorer.termScore(l.weight, seg.frontierTf[f], seg.frontierLen[f]);

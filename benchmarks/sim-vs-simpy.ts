@@ -9,12 +9,18 @@
  * python3-simpy`), one SimPy Process per pending event looping on `yield hold`. If no Python with SimPy
  * is found, only our figures are printed.
  *
+ * Second model: an M/M/1 queue at utilisation 0.8 (Poisson arrivals, exponential service of mean 1, one
+ * FIFO server), as each library's users write one: here callbacks and `Resource`; in SimPy
+ * (benchmarks/simpy_mm1.py) a Source process activating a Customer process per arrival that requests,
+ * holds and releases a `Resource`. Throughput is customers served per second of wall time; both sides
+ * print their mean response time, which must be near the closed form 1 / (1 - 0.8) = 5.
+ *
  * Run: npx tsx benchmarks/sim-vs-simpy.ts
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../src/core/rng.ts';
-import { EventHeap, Simulation } from '../src/sim/index.ts';
+import { EventHeap, Resource, Simulation } from '../src/sim/index.ts';
 
 const PENDING_EVENTS = 10_000;
 const SEED = 42;
@@ -62,6 +68,55 @@ function holdOnHeap(events: number, seed: number): Measurement {
   return { events, seconds, eventsPerSec: events / seconds };
 }
 
+const MM1_UTILISATION = 0.8;
+const OUR_CUSTOMERS = 3_000_000;
+const SIMPY_CUSTOMERS = 200_000;
+
+interface Mm1Measurement {
+  customers: number;
+  seconds: number;
+  customersPerSec: number;
+  meanResponse: number;
+}
+
+/** M/M/1 on our kernel: an arrival schedules the next one and asks the server for an exponential service. */
+function mm1OnSimulation(customers: number, seed: number): Mm1Measurement {
+  const sim = new Simulation();
+  const rng = new Rng(seed);
+  const server = new Resource(sim, { servers: 1, name: 'server' });
+  let served = 0;
+  let responseSum = 0;
+  const arrive = (): void => {
+    const arrivedMs = sim.nowMs;
+    server.request(rng.exponential(MEAN_DELAY_MS), (_startMs, endMs) => {
+      responseSum += endMs - arrivedMs;
+      if (++served >= customers) sim.stop();
+    });
+    sim.schedule(rng.exponential(MEAN_DELAY_MS / MM1_UTILISATION), arrive);
+  };
+  sim.schedule(0, arrive);
+  const startMs = performance.now();
+  sim.run();
+  const seconds = (performance.now() - startMs) / 1000;
+  return { customers: served, seconds, customersPerSec: served / seconds, meanResponse: responseSum / served };
+}
+
+function mm1OnSimpy(python: string, customers: number, seed: number): Mm1Measurement {
+  const script = fileURLToPath(new URL('./simpy_mm1.py', import.meta.url));
+  const run = spawnSync(python, [script, String(customers), String(MM1_UTILISATION), String(seed)], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`simpy_mm1.py failed: ${run.stderr}`);
+  return JSON.parse(run.stdout) as Mm1Measurement;
+}
+
+function medianMm1(ms: Mm1Measurement[]): Mm1Measurement {
+  return [...ms].sort((a, b) => a.customersPerSec - b.customersPerSec)[Math.floor(ms.length / 2)];
+}
+
+function mm1Line(label: string, m: Mm1Measurement): string {
+  const detail = `median of ${REPETITIONS}; ${m.customers.toLocaleString('en-US')} customers in ${m.seconds.toFixed(2)} s, mean response ${m.meanResponse.toFixed(3)}`;
+  return `${label.padEnd(44)} ${`${(m.customersPerSec / 1e6).toFixed(3)} M customers/s`.padStart(19)}   (${detail})`;
+}
+
 function median(ms: Measurement[]): Measurement {
   return [...ms].sort((a, b) => a.eventsPerSec - b.eventsPerSec)[Math.floor(ms.length / 2)];
 }
@@ -106,10 +161,15 @@ function main(): void {
   console.log(line('searchsim Simulation (callbacks + Rng)', ours));
   console.log(line('searchsim EventHeap alone (+ Rng)', heapOnly));
 
+  mm1OnSimulation(OUR_CUSTOMERS / 5, SEED);
+  const oursMm1 = medianMm1(Array.from({ length: REPETITIONS }, (_, i) => mm1OnSimulation(OUR_CUSTOMERS, SEED + i)));
+
   const simpy = findSimpyPython();
   if (simpy === undefined) {
+    console.log(`\nM/M/1 at utilisation ${MM1_UTILISATION} (closed-form mean response 5)`);
+    console.log(mm1Line('searchsim Simulation + Resource', oursMm1));
     console.log('SimPy: not found (no python3 can import SimPy; install it with `apt-get install -y python3-simpy`)');
-    console.log('ratio: not measured');
+    console.log('ratios: not measured');
     return;
   }
   const [simpyVersion, pythonVersion] = simpy.version.split(' ');
@@ -118,8 +178,15 @@ function main(): void {
   );
   console.log(line(`SimPy ${simpyVersion} (Python ${pythonVersion}, yield hold)`, theirs));
   const ratio = ours.eventsPerSec / theirs.eventsPerSec;
-  const verdict = ratio >= TARGET_RATIO ? 'meets' : 'below';
-  console.log(`ratio: searchsim Simulation / SimPy = ${ratio.toFixed(1)}x (${verdict} the ${TARGET_RATIO}x target)`);
+  const verdict = (r: number): string => (r >= TARGET_RATIO ? 'meets' : 'below');
+  console.log(`ratio: searchsim Simulation / SimPy = ${ratio.toFixed(1)}x (${verdict(ratio)} the ${TARGET_RATIO}x target)`);
+
+  const theirsMm1 = medianMm1(Array.from({ length: REPETITIONS }, (_, i) => mm1OnSimpy(simpy.python, SIMPY_CUSTOMERS, SEED + i)));
+  console.log(`\nM/M/1 at utilisation ${MM1_UTILISATION} (closed-form mean response 5)`);
+  console.log(mm1Line('searchsim Simulation + Resource', oursMm1));
+  console.log(mm1Line(`SimPy ${simpyVersion} (Process, request/hold/release)`, theirsMm1));
+  const ratioMm1 = oursMm1.customersPerSec / theirsMm1.customersPerSec;
+  console.log(`ratio: searchsim / SimPy = ${ratioMm1.toFixed(1)}x (${verdict(ratioMm1)} the ${TARGET_RATIO}x target)`);
 }
 
 main();

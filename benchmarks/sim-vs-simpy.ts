@@ -20,7 +20,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../src/core/rng.ts';
-import { EventHeap, Resource, Simulation } from '../src/sim/index.ts';
+import { EventHeap, LadderQueue, Resource, Simulation } from '../src/sim/index.ts';
 
 const PENDING_EVENTS = 10_000;
 const SEED = 42;
@@ -53,20 +53,22 @@ function holdOnSimulation(events: number, seed: number): Measurement {
   return { events: sim.processedEvents, seconds, eventsPerSec: sim.processedEvents / seconds };
 }
 
-/** The event heap alone (no callbacks, no slots): the floor under the kernel's cost. */
-function holdOnHeap(events: number, seed: number): Measurement {
-  const heap = new EventHeap(PENDING_EVENTS);
+/** A pending-event set alone (no callbacks, no slots): the floor under the kernel's cost. */
+function holdOnQueue(make: () => EventHeap | LadderQueue, events: number, seed: number): Measurement {
+  const queue = make();
   const rng = new Rng(seed);
-  for (let i = 0; i < PENDING_EVENTS; i++) heap.push(rng.exponential(MEAN_DELAY_MS), i);
+  for (let i = 0; i < PENDING_EVENTS; i++) queue.push(rng.exponential(MEAN_DELAY_MS), i);
   const startMs = performance.now();
   for (let i = 0; i < events; i++) {
-    const nowMs = heap.peekTimeMs();
-    const payload = heap.pop();
-    heap.push(nowMs + rng.exponential(MEAN_DELAY_MS), payload);
+    const nowMs = queue.peekTimeMs();
+    const payload = queue.pop();
+    queue.push(nowMs + rng.exponential(MEAN_DELAY_MS), payload);
   }
   const seconds = (performance.now() - startMs) / 1000;
   return { events, seconds, eventsPerSec: events / seconds };
 }
+const ladder = (): LadderQueue => new LadderQueue(PENDING_EVENTS);
+const binaryHeap = (): EventHeap => new EventHeap(PENDING_EVENTS);
 
 const MM1_UTILISATION = 0.8;
 const OUR_CUSTOMERS = 3_000_000;
@@ -155,10 +157,13 @@ function main(): void {
 
   // One untimed run so that V8 has compiled the hot paths before we time them.
   holdOnSimulation(OUR_EVENTS / 5, SEED);
-  holdOnHeap(OUR_EVENTS / 5, SEED);
   const ours = median(Array.from({ length: REPETITIONS }, (_, i) => holdOnSimulation(OUR_EVENTS, SEED + i)));
-  const heapOnly = median(Array.from({ length: REPETITIONS }, (_, i) => holdOnHeap(OUR_EVENTS, SEED + i)));
+  holdOnQueue(ladder, OUR_EVENTS / 5, SEED);
+  const ladderOnly = median(Array.from({ length: REPETITIONS }, (_, i) => holdOnQueue(ladder, OUR_EVENTS, SEED + i)));
+  holdOnQueue(binaryHeap, OUR_EVENTS / 5, SEED);
+  const heapOnly = median(Array.from({ length: REPETITIONS }, (_, i) => holdOnQueue(binaryHeap, OUR_EVENTS, SEED + i)));
   console.log(line('searchsim Simulation (callbacks + Rng)', ours));
+  console.log(line('searchsim LadderQueue alone (+ Rng)', ladderOnly));
   console.log(line('searchsim EventHeap alone (+ Rng)', heapOnly));
 
   mm1OnSimulation(OUR_CUSTOMERS / 5, SEED);

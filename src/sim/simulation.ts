@@ -3,12 +3,12 @@
  * (time, scheduling order). Nothing here sleeps or reads a wall clock; a run's result depends only on
  * what was scheduled, so the same model and seed replay identically on any host (DESIGN.md section 2).
  *
- * Events are plain callbacks. Each pending callback lives in a slot of an array; the event heap carries
- * the slot number as its payload. Slots are recycled once their event has run, so a long run with a
+ * Events are plain callbacks. Each pending callback lives in a slot of an array; the pending-event set (a
+ * ladder queue, see ladderQueue.ts) carries the slot number as its payload. Slots are recycled once their event has run, so a long run with a
  * bounded number of pending events allocates a bounded number of slots.
  */
 import { invariant, type SimMs } from '../core/index.ts';
-import { EventHeap } from './eventHeap.ts';
+import { LadderQueue } from './ladderQueue.ts';
 
 /** Code run when an event fires; read `sim.nowMs` for the time. */
 export type EventCallback = () => void;
@@ -33,7 +33,7 @@ function failTime(what: string, expected: string, value: number): never {
 }
 
 export class Simulation {
-  private readonly heap = new EventHeap(1024);
+  private readonly heap = new LadderQueue(1024);
   /** Callback per slot; null once run or cancelled. */
   private readonly callbacks: (EventCallback | ArgCallback<never> | null)[] = [];
   /** The argument of each slot's callback (`atWith`), so hot paths schedule without a closure. */

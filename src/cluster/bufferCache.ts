@@ -64,10 +64,12 @@ const MIN_LOG_PAIRS = 32;
  *   list is the oldest pair whose stamp is still its key's current stamp; older pairs of a key that was
  *   used again (or evicted) are stale and skipped. Appends and the oldest pairs are sequential memory.
  * - The log holds one live pair per cached list; when it fills, stale pairs are dropped in order
- *   (compaction), so it stays within twice the live count and every pair is skipped at most once.
+ *   (compaction), after which it holds exactly the live pairs; the ring doubles only when those fill
+ *   more than half of it. Every pair is appended once and dropped or evicted once.
  *
- * Stamps are a per-cache counter modulo 2^32; only equality is tested, and a stale pair leaves the log by
- * the next compaction, long before 2^32 more uses could make its stamp current again.
+ * Stamps are a per-cache counter in int32 words; only equality is tested. Before the counter would pass
+ * `stampLimit` (2^31 - 1 unless a test asks for less), the log is compacted and the live pairs are
+ * stamped 1, 2, 3... in log order, so a list left untouched for billions of uses keeps its place.
  */
 export class ByteLru implements BufferCache {
   private entries: Int32Array;
@@ -77,6 +79,7 @@ export class ByteLru implements BufferCache {
   private shift: number;
   private count = 0;
   private clock = 0;
+  private readonly stampLimit: number;
   /** Ring of (key, stamp) pairs: pair k at log[2 * ((logHead + k) & logMask)]. */
   private log: Int32Array;
   private logMask: number;
@@ -84,8 +87,12 @@ export class ByteLru implements BufferCache {
   private logLength = 0;
   sizeBytes = 0;
 
-  constructor(private readonly maxBytes: number) {
+  constructor(
+    private readonly maxBytes: number,
+    stampLimit = 0x7fffffff,
+  ) {
     invariant(maxBytes > 0, 'ByteLru needs a positive size');
+    this.stampLimit = stampLimit;
     const slots = 64;
     this.entries = new Int32Array(0);
     this.sizes = new Float64Array(0);
@@ -165,7 +172,7 @@ export class ByteLru implements BufferCache {
 
   /** Marks the entry at slot `i` most recently used. */
   private touch(i: number, key: number): void {
-    const stamp = (this.clock = (this.clock + 1) | 0);
+    const stamp = this.nextStamp();
     this.entries[i * ENTRY_I32 + STAMP] = stamp;
     this.append(key, stamp);
   }
@@ -180,7 +187,7 @@ export class ByteLru implements BufferCache {
       i = this.home(key);
       while (this.entries[i * ENTRY_I32 + KEY] !== EMPTY) i = (i + 1) & this.mask;
     }
-    const stamp = (this.clock = (this.clock + 1) | 0);
+    const stamp = this.nextStamp();
     this.entries[i * ENTRY_I32 + KEY] = key;
     this.entries[i * ENTRY_I32 + STAMP] = stamp;
     this.sizes[i] = bytes;
@@ -188,6 +195,23 @@ export class ByteLru implements BufferCache {
     this.sizeBytes += bytes;
     this.append(key, stamp);
     this.evictToFit();
+  }
+
+  private nextStamp(): number {
+    if (this.clock >= this.stampLimit) this.restamp();
+    return ++this.clock;
+  }
+
+  /** Keeps only live pairs and stamps them 1, 2, 3... in log order (recency order), in the table too. */
+  private restamp(): void {
+    this.compactLog();
+    const log = this.log;
+    for (let k = 0; k < this.logLength; k++) {
+      const at = 2 * ((this.logHead + k) & this.logMask);
+      log[at + 1] = k + 1;
+      this.entries[this.find(log[at]) * ENTRY_I32 + STAMP] = k + 1;
+    }
+    this.clock = this.logLength;
   }
 
   /** Evicts least recently used lists (the oldest live pairs of the log) until the cache fits. */

@@ -14,7 +14,9 @@
  * Bucket index k = trunc((t - start) * inv), clamped to [-1, nb - 1]: monotone in t, so equal times
  * always share a bucket and a larger index means a strictly later time. Rung 0 has 2 buckets per Top
  * event at transfer; a bucket of more than THRES = 50 events (the paper's threshold) spawns a child rung
- * with one bucket per event, covering the whole parent bucket as in the paper.
+ * with one bucket per event, each as wide as the parent bucket's width over its event count (as in the
+ * paper), starting at the bucket's earliest event; later times clamp into the child's last bucket.
+ * A Bottom that grows past THRES entries spread over time becomes a rung too (see bottomInsert).
  *
  * FIFO among equal times without a sequence number: every place keeps push order for equal times, a
  * time is routed deterministically, and an older event with time t is always somewhere that pops no later
@@ -39,7 +41,9 @@
  *
  * Worst case: pending times that differ by less than about 1e-300 from one another (but are not equal)
  * make bucket widths underflow, and everything goes to the sorted Bottom at O(n) a push; so does a ninth
- * rung. Millisecond clocks do not produce such times.
+ * rung. Millisecond clocks do not produce such times. A far-future timer among a few near events, which
+ * once left every later push to a sorted insertion (1.7 us an event instead of 0.1), is covered by
+ * turning a long Bottom into a rung (tests/sim/pendingEvents.contract.test.ts has that case).
  */
 import { invariant } from '../core/index.ts';
 
@@ -190,6 +194,16 @@ export class LadderQueue {
   private pushSlow(timeMs: number, payload: number): void {
     if (timeMs - timeMs !== 0) failNotFinite();
     this.count++;
+    this.place(timeMs, payload);
+  }
+
+  /**
+   * Routes an entry (already counted) below the Top: to the first rung, from the top down, where it falls
+   * in a bucket not yet taken; else to Bottom. An entry in or before a rung's current bucket goes on
+   * down, not straight to Bottom: a rung made from Bottom (see `bottomInsert`) can hold times before its
+   * parent's current bucket, and only the deepest rung knows where such an entry belongs.
+   */
+  private place(timeMs: number, payload: number): void {
     if (this.R > 0) {
       const x = (timeMs - this.r0Start) * this.r0Inv;
       const nb = this.r0Nb;
@@ -206,7 +220,7 @@ export class LadderQueue {
         heads[k] = n;
         return;
       }
-      if (k === this.r0Cur && this.R > 1) {
+      if (this.R > 1) {
         this.pushDeep(timeMs, payload);
         return;
       }
@@ -214,15 +228,14 @@ export class LadderQueue {
     this.bottomInsert(timeMs, payload);
   }
 
-  /** Rungs 1..R-1 (the time falls in the spawned bucket of rung 0). */
+  /** Rungs 1..R-1 (the time falls in or before the current bucket of rung 0). */
   private pushDeep(timeMs: number, payload: number): void {
     const R = this.R;
     for (let r = 1; r < R; r++) {
       const x = (timeMs - this.rStart[r]) * this.rInv[r];
       const nb = this.rNb[r];
       const k = x >= nb ? nb - 1 : x < 0 ? -1 : x | 0;
-      const cur = this.rCur[r];
-      if (k > cur) {
+      if (k > this.rCur[r]) {
         if (this.freeHead < 0) this.growNodes();
         const n = this.freeHead;
         const ni = this.ni;
@@ -234,12 +247,22 @@ export class LadderQueue {
         heads[k] = n;
         return;
       }
-      if (k < cur) break;
     }
     this.bottomInsert(timeMs, payload);
   }
 
+  /**
+   * Insertion into the sorted Bottom. Bottom is meant to stay small; when it already holds more than
+   * THRES entries spread over time (a refill moved a few events far apart, say the next one and a timer
+   * a day away, and every later push lands between them), it becomes a new rung first, as the paper
+   * prescribes, so a push never pays for a long insertion. Only equal times (appended at the end, O(1))
+   * or a full ladder (MAX_RUNGS) keep a long Bottom.
+   */
   private bottomInsert(t: number, payload: number): void {
+    if (this.bn - this.bh > this.thres && this.R < MAX_RUNGS && this.bottomToRung()) {
+      this.place(t, payload);
+      return;
+    }
     if (this.bn === this.bt.length) this.growBottom();
     const bt = this.bt;
     const bp = this.bp;
@@ -252,6 +275,36 @@ export class LadderQueue {
     }
     bt[j] = t;
     bp[j] = payload;
+  }
+
+  /**
+   * Moves Bottom's entries into a new deepest rung, one bucket per entry over their time span; false
+   * (nothing changed) when they all share one time. Every entry in Bottom is earlier than every entry
+   * in a rung's pending buckets, so the new rung's buckets all pop before those.
+   */
+  private bottomToRung(): boolean {
+    const n = this.bn - this.bh;
+    const min = this.bt[this.bh];
+    const max = this.bt[this.bn - 1];
+    const inv = n / (max - min);
+    if (!(max > min) || !(inv < Infinity)) return false;
+    // Link the entries into a list newest-first among equal times (Bottom keeps equal times in push
+    // order, so walk it from the end), the order spawn() expects of a bucket.
+    let head = -1;
+    for (let j = this.bh; j < this.bn; j++) {
+      if (this.freeHead < 0) this.growNodes();
+      const node = this.freeHead;
+      const ni = this.ni;
+      this.freeHead = ni[4 * node + 3];
+      this.nf[2 * node] = this.bt[j];
+      ni[4 * node + 2] = this.bp[j];
+      ni[4 * node + 3] = head;
+      head = node;
+    }
+    this.bh = 0;
+    this.bn = 0;
+    this.spawn(this.R, head, min, inv, n);
+    return true;
   }
 
   private growBottom(): void {

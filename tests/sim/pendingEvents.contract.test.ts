@@ -50,12 +50,15 @@ interface PendingEvents {
   readonly size: number;
 }
 
-const impls: [string, (capacity?: number) => PendingEvents][] = [
-  ['EventHeap', (c) => new EventHeap(c)],
-  ['LadderQueue', (c) => new LadderQueue(c)],
+// The ladder also runs with buckets of at most 2 events, so that small inputs already take every path:
+// spawning rungs, pushes into deep rungs, a long Bottom turned into a rung.
+const impls: [string, string, (capacity?: number) => PendingEvents][] = [
+  ['EventHeap', 'EventHeap', (c) => new EventHeap(c)],
+  ['LadderQueue', 'LadderQueue', (c) => new LadderQueue(c)],
+  ['LadderQueue, 2-event buckets', 'LadderQueue', (c) => new LadderQueue(c, 2)],
 ];
 
-describe.each(impls)('pending-event set contract: %s', (name, make) => {
+describe.each(impls)('pending-event set contract: %s', (_label, name, make) => {
   it('pops in time order', () => {
     const heap = make();
     for (const [t, p] of [[5, 0], [1, 1], [3, 2], [0.5, 3], [4, 4]]) heap.push(t, p);
@@ -216,5 +219,30 @@ describe.each(impls)('pending-event set contract: %s', (name, make) => {
       q.push(t, 10_000 + i);
       reference.push(t, 10_000 + i);
     }
+  });
+
+  it('keeps its order and its pace with a far-future timer among near events', () => {
+    // One event a billion ms away while a few are pending: a ladder must not leave every later push to
+    // a sorted insertion (it turns a long Bottom into a rung).
+    const q = make(16);
+    const reference = new SortedListReference();
+    const rng = new Rng(3);
+    let payload = 0;
+    const push = (t: number): void => {
+      q.push(t, payload);
+      reference.push(t, payload++);
+    };
+    push(0);
+    push(1e9);
+    expect(q.pop()).toBe(reference.pop().payload);
+    for (let i = 0; i < 2000; i++) push(rng.exponential(1));
+    for (let i = 0; i < 20_000; i++) {
+      const expected = reference.pop();
+      expect(q.peekTimeMs()).toBe(expected.timeMs);
+      expect(q.pop()).toBe(expected.payload);
+      push(expected.timeMs + (i % 7 === 0 ? 0 : rng.exponential(1)));
+      if (i % 1000 === 0) push(expected.timeMs + 1e6 * rng.next());
+    }
+    while (reference.size > 0) expect(q.pop()).toBe(reference.pop().payload);
   });
 });

@@ -79,14 +79,12 @@ export class LadderQueue {
   private rNb = new Int32Array(MAX_RUNGS);
   private rCur = new Int32Array(MAX_RUNGS);
   private rHead: Int32Array[] = [];
-  // rung 0 cache (valid when R > 0)
+  // Rung 0's start, scale and heads copied into fields for push's fast path (valid when R > 0).
   // Double fields start as doubles (NaN), not as the Smi 0: a field that starts as a small integer and
   // later holds a double changes the object's hidden class, which deoptimized the caller's loop and
   // made the result bimodal (16 or 22 M ops/s at 100k pending, run to run).
   private r0Start = NaN;
   private r0Inv = NaN;
-  private r0Nb = 0;
-  private r0Cur = 0;
   /** Fast-path window for push, in units of rung-0 buckets: x in [r0Lo, r0Hi) lands in a pending rung-0
    * bucket and before topStart. r0Lo = Infinity disables the fast path (no rung 0). */
   private r0Lo = Infinity;
@@ -180,13 +178,8 @@ export class LadderQueue {
   private pushTop(timeMs: number, payload: number): void {
     if (timeMs - timeMs !== 0) failNotFinite();
     this.count++;
-    if (this.freeHead < 0) this.growNodes();
-    const n = this.freeHead;
-    const ni = this.ni;
-    this.freeHead = ni[4 * n + 3];
-    this.nf[2 * n] = timeMs;
-    ni[4 * n + 2] = payload;
-    ni[4 * n + 3] = this.topHead;
+    const n = this.newNode(timeMs, payload);
+    this.ni[4 * n + 3] = this.topHead;
     this.topHead = n;
     this.topCount++;
   }
@@ -197,53 +190,32 @@ export class LadderQueue {
     this.place(timeMs, payload);
   }
 
+  /** A node off the free list (growing the pool when empty) holding the entry; its link is unset. */
+  private newNode(timeMs: number, payload: number): number {
+    if (this.freeHead < 0) this.growNodes();
+    const n = this.freeHead;
+    this.freeHead = this.ni[4 * n + 3];
+    this.nf[2 * n] = timeMs;
+    this.ni[4 * n + 2] = payload;
+    return n;
+  }
+
   /**
    * Routes an entry (already counted) below the Top: to the first rung, from the top down, where it falls
    * in a bucket not yet taken; else to Bottom. An entry in or before a rung's current bucket goes on
    * down, not straight to Bottom: a rung made from Bottom (see `bottomInsert`) can hold times before its
-   * parent's current bucket, and only the deepest rung knows where such an entry belongs.
+   * parent's current bucket, and only the deepest rung knows where such an entry belongs. (`push` does
+   * the rung-0 case itself, inline, on the fast path.)
    */
   private place(timeMs: number, payload: number): void {
-    if (this.R > 0) {
-      const x = (timeMs - this.r0Start) * this.r0Inv;
-      const nb = this.r0Nb;
-      const k = x >= nb ? nb - 1 : x < 0 ? -1 : x | 0;
-      if (k > this.r0Cur) {
-        if (this.freeHead < 0) this.growNodes();
-        const n = this.freeHead;
-        const ni = this.ni;
-        this.freeHead = ni[4 * n + 3];
-        this.nf[2 * n] = timeMs;
-        ni[4 * n + 2] = payload;
-        const heads = this.r0Heads;
-        ni[4 * n + 3] = heads[k];
-        heads[k] = n;
-        return;
-      }
-      if (this.R > 1) {
-        this.pushDeep(timeMs, payload);
-        return;
-      }
-    }
-    this.bottomInsert(timeMs, payload);
-  }
-
-  /** Rungs 1..R-1 (the time falls in or before the current bucket of rung 0). */
-  private pushDeep(timeMs: number, payload: number): void {
-    const R = this.R;
-    for (let r = 1; r < R; r++) {
+    for (let r = 0; r < this.R; r++) {
       const x = (timeMs - this.rStart[r]) * this.rInv[r];
       const nb = this.rNb[r];
       const k = x >= nb ? nb - 1 : x < 0 ? -1 : x | 0;
       if (k > this.rCur[r]) {
-        if (this.freeHead < 0) this.growNodes();
-        const n = this.freeHead;
-        const ni = this.ni;
-        this.freeHead = ni[4 * n + 3];
-        this.nf[2 * n] = timeMs;
-        ni[4 * n + 2] = payload;
+        const n = this.newNode(timeMs, payload);
         const heads = this.rHead[r];
-        ni[4 * n + 3] = heads[k];
+        this.ni[4 * n + 3] = heads[k];
         heads[k] = n;
         return;
       }
@@ -288,17 +260,12 @@ export class LadderQueue {
     const max = this.bt[this.bn - 1];
     const inv = n / (max - min);
     if (!(max > min) || !(inv < Infinity)) return false;
-    // Link the entries into a list newest-first among equal times (Bottom keeps equal times in push
-    // order, so walk it from the end), the order spawn() expects of a bucket.
+    // Prepending Bottom's entries in order leaves the list in reverse: newest first among equal times
+    // (Bottom keeps those in push order), the order spawn() expects of a bucket.
     let head = -1;
     for (let j = this.bh; j < this.bn; j++) {
-      if (this.freeHead < 0) this.growNodes();
-      const node = this.freeHead;
-      const ni = this.ni;
-      this.freeHead = ni[4 * node + 3];
-      this.nf[2 * node] = this.bt[j];
-      ni[4 * node + 2] = this.bp[j];
-      ni[4 * node + 3] = head;
+      const node = this.newNode(this.bt[j], this.bp[j]);
+      this.ni[4 * node + 3] = head;
       head = node;
     }
     this.bh = 0;
@@ -402,7 +369,6 @@ export class LadderQueue {
       }
       this.rCur[r] = c;
       if (r === 0) {
-        this.r0Cur = c;
         this.r0Lo = c + 1;
       }
       const head = heads[c];
@@ -419,7 +385,6 @@ export class LadderQueue {
           heads[c2] = -1;
           this.rCur[r] = c2;
           if (r === 0) {
-            this.r0Cur = c2;
             this.r0Lo = c2 + 1;
           }
         }
@@ -488,8 +453,6 @@ export class LadderQueue {
     if (r === 0) {
       this.r0Start = start;
       this.r0Inv = inv;
-      this.r0Nb = nb;
-      this.r0Cur = -1;
       this.r0Heads = heads;
       // topStart is already the new one (set before the Top is spread over rung 0)
       const xTop = (this.topStart - start) * inv;
@@ -517,14 +480,18 @@ export class LadderQueue {
     let last2 = head2;
     let i2 = head2;
     let ok2 = head2 >= 0;
-    for (let i = head; i >= 0; ) {
-      if (n === thres) return 0;
-      st[n] = nf[2 * i];
-      sp[n] = ni[4 * i + 2];
-      n++;
-      last = i;
-      i = ni[4 * i + 3];
-      if (i2 >= 0 && ok2) {
+    // The two lists are walked in turn, a node of each per step, so that their cache misses overlap.
+    let i = head;
+    while (i >= 0 || (ok2 && i2 >= 0)) {
+      if (i >= 0) {
+        if (n === thres) return 0;
+        st[n] = nf[2 * i];
+        sp[n] = ni[4 * i + 2];
+        n++;
+        last = i;
+        i = ni[4 * i + 3];
+      }
+      if (ok2 && i2 >= 0) {
         if (n2 === thres) ok2 = false;
         else {
           st[thres + n2] = nf[2 * i2];
@@ -533,16 +500,6 @@ export class LadderQueue {
           last2 = i2;
           i2 = ni[4 * i2 + 3];
         }
-      }
-    }
-    while (i2 >= 0 && ok2) {
-      if (n2 === thres) ok2 = false;
-      else {
-        st[thres + n2] = nf[2 * i2];
-        sp[thres + n2] = ni[4 * i2 + 2];
-        n2++;
-        last2 = i2;
-        i2 = ni[4 * i2 + 3];
       }
     }
     ni[4 * last + 3] = this.freeHead;

@@ -110,18 +110,19 @@ function mm1OnSimpy(python: string, customers: number, seed: number): Mm1Measure
   return JSON.parse(run.stdout) as Mm1Measurement;
 }
 
-function medianMm1(ms: Mm1Measurement[]): Mm1Measurement {
-  return [...ms].sort((a, b) => a.customersPerSec - b.customersPerSec)[Math.floor(ms.length / 2)];
-}
 
 function mm1Line(label: string, m: Mm1Measurement): string {
   const detail = `median of ${REPETITIONS}; ${m.customers.toLocaleString('en-US')} customers in ${m.seconds.toFixed(2)} s, mean response ${m.meanResponse.toFixed(3)}`;
   return `${label.padEnd(44)} ${`${(m.customersPerSec / 1e6).toFixed(3)} M customers/s`.padStart(19)}   (${detail})`;
 }
 
-function median(ms: Measurement[]): Measurement {
-  return [...ms].sort((a, b) => a.eventsPerSec - b.eventsPerSec)[Math.floor(ms.length / 2)];
+/** Runs `measure` REPETITIONS times (seeds SEED, SEED + 1, ...) and keeps the run of median `rate`. */
+function medianRun<T>(measure: (seed: number) => T, rate: (m: T) => number): T {
+  const runs = Array.from({ length: REPETITIONS }, (_, i) => measure(SEED + i));
+  return runs.sort((a, b) => rate(a) - rate(b))[Math.floor(runs.length / 2)];
 }
+const perSec = (m: Measurement): number => m.eventsPerSec;
+const customersPerSec = (m: Mm1Measurement): number => m.customersPerSec;
 
 /** The first Python that can import SimPy 2's API (pyenv's python3 may not see Debian's packages). */
 function findSimpyPython(): { python: string; version: string } | undefined {
@@ -157,17 +158,17 @@ function main(): void {
 
   // One untimed run so that V8 has compiled the hot paths before we time them.
   holdOnSimulation(OUR_EVENTS / 5, SEED);
-  const ours = median(Array.from({ length: REPETITIONS }, (_, i) => holdOnSimulation(OUR_EVENTS, SEED + i)));
+  const ours = medianRun((seed) => holdOnSimulation(OUR_EVENTS, seed), perSec);
   holdOnQueue(ladder, OUR_EVENTS / 5, SEED);
-  const ladderOnly = median(Array.from({ length: REPETITIONS }, (_, i) => holdOnQueue(ladder, OUR_EVENTS, SEED + i)));
+  const ladderOnly = medianRun((seed) => holdOnQueue(ladder, OUR_EVENTS, seed), perSec);
   holdOnQueue(binaryHeap, OUR_EVENTS / 5, SEED);
-  const heapOnly = median(Array.from({ length: REPETITIONS }, (_, i) => holdOnQueue(binaryHeap, OUR_EVENTS, SEED + i)));
+  const heapOnly = medianRun((seed) => holdOnQueue(binaryHeap, OUR_EVENTS, seed), perSec);
   console.log(line('searchsim Simulation (callbacks + Rng)', ours));
   console.log(line('searchsim LadderQueue alone (+ Rng)', ladderOnly));
   console.log(line('searchsim EventHeap alone (+ Rng)', heapOnly));
 
   mm1OnSimulation(OUR_CUSTOMERS / 5, SEED);
-  const oursMm1 = medianMm1(Array.from({ length: REPETITIONS }, (_, i) => mm1OnSimulation(OUR_CUSTOMERS, SEED + i)));
+  const oursMm1 = medianRun((seed) => mm1OnSimulation(OUR_CUSTOMERS, seed), customersPerSec);
 
   const simpy = findSimpyPython();
   if (simpy === undefined) {
@@ -178,15 +179,13 @@ function main(): void {
     return;
   }
   const [simpyVersion, pythonVersion] = simpy.version.split(' ');
-  const theirs = median(
-    Array.from({ length: REPETITIONS }, (_, i) => holdOnSimpy(simpy.python, SIMPY_EVENTS, SEED + i)),
-  );
+  const theirs = medianRun((seed) => holdOnSimpy(simpy.python, SIMPY_EVENTS, seed), perSec);
   console.log(line(`SimPy ${simpyVersion} (Python ${pythonVersion}, yield hold)`, theirs));
   const ratio = ours.eventsPerSec / theirs.eventsPerSec;
   const verdict = (r: number): string => (r >= TARGET_RATIO ? 'meets' : 'below');
   console.log(`ratio: searchsim Simulation / SimPy = ${ratio.toFixed(1)}x (${verdict(ratio)} the ${TARGET_RATIO}x target)`);
 
-  const theirsMm1 = medianMm1(Array.from({ length: REPETITIONS }, (_, i) => mm1OnSimpy(simpy.python, SIMPY_CUSTOMERS, SEED + i)));
+  const theirsMm1 = medianRun((seed) => mm1OnSimpy(simpy.python, SIMPY_CUSTOMERS, seed), customersPerSec);
   console.log(`\nM/M/1 at utilisation ${MM1_UTILISATION} (closed-form mean response 5)`);
   console.log(mm1Line('searchsim Simulation + Resource', oursMm1));
   console.log(mm1Line(`SimPy ${simpyVersion} (Process, request/hold/release)`, theirsMm1));

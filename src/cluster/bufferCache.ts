@@ -155,7 +155,6 @@ export class ByteLru implements BufferCache {
     const i = this.find(key);
     if (bytes > this.maxBytes) {
       if (i !== EMPTY) {
-        this.sizeBytes -= this.sizes[i];
         this.removeSlot(i);
       }
       return;
@@ -224,7 +223,6 @@ export class ByteLru implements BufferCache {
       this.logLength--;
       const i = this.find(key);
       if (i === EMPTY || this.entries[i * ENTRY_I32 + STAMP] !== stamp) continue; // stale pair
-      this.sizeBytes -= this.sizes[i];
       this.removeSlot(i);
     }
   }
@@ -285,9 +283,10 @@ export class ByteLru implements BufferCache {
     this.sizes[to] = fromSizes[from];
   }
 
-  /** Empties slot `i` (backward-shift deletion keeps probe chains intact); the log's pairs go stale. */
+  /** Evicts the list at slot `i` (backward-shift deletion keeps probe chains intact); its log pairs go stale. */
   private removeSlot(i: number): void {
     const entries = this.entries;
+    this.sizeBytes -= this.sizes[i];
     this.count--;
     let hole = i;
     let j = i;

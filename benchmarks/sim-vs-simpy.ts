@@ -26,7 +26,7 @@ const PENDING_EVENTS = 10_000;
 const SEED = 42;
 const MEAN_DELAY_MS = 1;
 /** Events per timed repetition of our kernel (about a second each). */
-const OUR_EVENTS = 5_000_000;
+const OUR_EVENTS = 20_000_000;
 /** SimPy is slower; fewer events give the same timing precision in similar wall time. */
 const SIMPY_EVENTS = 500_000;
 const REPETITIONS = 3;
@@ -71,7 +71,7 @@ const ladder = (): LadderQueue => new LadderQueue(PENDING_EVENTS);
 const binaryHeap = (): EventHeap => new EventHeap(PENDING_EVENTS);
 
 const MM1_UTILISATION = 0.8;
-const OUR_CUSTOMERS = 3_000_000;
+const OUR_CUSTOMERS = 8_000_000;
 const SIMPY_CUSTOMERS = 200_000;
 
 interface Mm1Measurement {

@@ -151,9 +151,10 @@ export class Cluster {
   }
 
   /** Busy time counts from now on (the end of the warm-up). */
+  /** Starts the measured window now: busy time from here on counts, the warm-up's backlog included. */
   startMeasuring(): void {
-    this.cores.resetMeasures();
-    this.disks.resetMeasures();
+    this.cores.resetMeasures(this.sim.nowMs);
+    this.disks.resetMeasures(this.sim.nowMs);
     this.shardBusyMs.fill(0);
     this.updateBusyMs = 0;
     this.cores.measuring = true;
@@ -318,10 +319,12 @@ export class Cluster {
     const disk = new Float64Array(this.machines);
     if (windowMs <= 0) return { cpu, disk };
     for (let m = 0; m < this.machines; m++) {
-      cpu[m] = this.cores.busyMs[m] / (o.cores * windowMs);
+      // At most 1: a saturated station's busy time equals the window only up to rounding, and work
+      // booked inside the window may run on past its end (changes after the last query).
+      cpu[m] = Math.min(1, this.cores.busyMs[m] / (o.cores * windowMs));
       let b = 0;
       for (let k = 0; k < o.disks; k++) b += this.disks.busyMs[m * o.disks + k];
-      disk[m] = b / (o.disks * windowMs);
+      disk[m] = Math.min(1, b / (o.disks * windowMs));
     }
     return { cpu, disk };
   }

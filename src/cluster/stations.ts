@@ -43,9 +43,21 @@ export class StationBank {
     return end;
   }
 
-  /** Forgets the busy time booked so far (the warm-up's). */
-  resetMeasures(): void {
-    this.busyMs.fill(0);
+  /**
+   * Starts a measured window at `nowMs`: forgets the busy time booked so far and books, instead, what
+   * the servers still owe at `nowMs` (the warm-up's backlog). Utilisation is the busy time inside the
+   * window, whoever it serves: an overloaded station works through its backlog during the window, and
+   * leaving that out made a longer warm-up report a less busy machine. A server's customers taken
+   * before `nowMs` arrived before it, so from `nowMs` they run back to back until freeAtMs: what is
+   * owed is exactly max(0, freeAtMs - nowMs).
+   */
+  resetMeasures(nowMs: number): void {
+    const free = this.freeAtMs;
+    for (let station = 0; station < this.stations; station++) {
+      let owedMs = 0;
+      for (let i = station * this.servers; i < (station + 1) * this.servers; i++) if (free[i] > nowMs) owedMs += free[i] - nowMs;
+      this.busyMs[station] = owedMs;
+    }
   }
 }
 

@@ -2,25 +2,36 @@ import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { errors, preview } from '../core/index.ts';
 
-/** Fails with E_NOT_FOUND (naming the path) unless `path` is an existing file. */
+/**
+ * Fails unless `path` is an existing file: E_NOT_FOUND when nothing is there, an input error when it is
+ * a directory (or anything else that is not a file), so the message says what is wrong with the path.
+ */
 export function requireFile(path: string, what = 'file'): void {
-  let ok = false;
+  let st;
   try {
-    ok = statSync(path).isFile();
+    st = statSync(path);
   } catch {
-    ok = false;
+    throw errors.notFound(path, what);
   }
-  if (!ok) throw errors.notFound(path, what);
+  if (st.isFile()) return;
+  throw errors.input({ file: path }, withArticle(what), st.isDirectory() ? 'a directory' : 'something that is not a regular file');
 }
 
-/** Streams a text file line by line (CRLF or LF), with 1-based line numbers; never reads it whole. */
+function withArticle(noun: string): string {
+  return `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
+}
+
+/**
+ * Streams a text file line by line (CRLF or LF), with 1-based line numbers; never reads it whole. A
+ * UTF-8 byte-order mark (as Windows editors write) is dropped from line 1, so no reader has to expect it.
+ */
 export async function* readLines(path: string, what = 'file'): AsyncGenerator<{ line: number; text: string }> {
   requireFile(path, what);
   const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   let line = 0;
   for await (const text of rl) {
     line++;
-    yield { line, text };
+    yield { line, text: line === 1 && text.startsWith('\uFEFF') ? text.slice(1) : text };
   }
 }
 

@@ -10,10 +10,12 @@
  * from bucket midpoints.
  */
 import { build, type Histogram } from 'hdr-histogram-js';
-import { errors, invariant } from '../core/index.ts';
+import { SearchsimError, errors, invariant } from '../core/index.ts';
 
 /** Microseconds per millisecond: the recording resolution. */
 const US_PER_MS = 1000;
+/** The largest latency recorded exactly: 2^53 microseconds. */
+const MAX_LATENCY_MS = Number.MAX_SAFE_INTEGER / US_PER_MS;
 
 /** Latency percentiles as plain data. Every figure is in milliseconds; all are 0 when `count` is 0. */
 export interface LatencySummary {
@@ -63,6 +65,14 @@ export class LatencyRecorder {
   /** Records one latency in milliseconds (finite, >= 0); stored rounded to the nearest microsecond. */
   record(latencyMs: number): void {
     invariant(latencyMs >= 0 && latencyMs < Infinity, 'LatencyRecorder.record: latency must be finite and >= 0');
+    // Integer microseconds are exact in a double only below 2^53 (about 285 years). Only a model run far
+    // past its capacity for a long time gets there: that is the user's scenario, not a bug.
+    if (latencyMs > MAX_LATENCY_MS) {
+      throw new SearchsimError(
+        'E_INPUT',
+        `a latency of ${latencyMs.toExponential(3)} ms is beyond what the latency histogram records (${MAX_LATENCY_MS.toExponential(3)} ms, about 285 years): the modelled load is far past the cluster's capacity; lower the arrival rate or the service times`,
+      );
+    }
     this.histogram.recordValue(Math.round(latencyMs * US_PER_MS));
     this.sumMs += latencyMs;
     if (latencyMs > this.maxMs) this.maxMs = latencyMs;

@@ -29,11 +29,22 @@ export function formatIssues(source: string, issues: readonly z.core.$ZodIssue[]
     if (i.code === 'invalid_union' && 'discriminator' in i && typeof input === 'object' && input !== null) {
       input = (input as Record<string, unknown>)[String(i.discriminator)];
     }
-    const shown = input === undefined || i.code === 'unrecognized_keys' ? '' : (JSON.stringify(input) ?? String(input));
+    // JSON has no Infinity or NaN (JSON.parse gives Infinity for 1e400): show them as numbers, not null.
+    const raw = typeof input === 'number' && !Number.isFinite(input) ? String(input) : (JSON.stringify(input) ?? String(input));
+    const shown = input === undefined || i.code === 'unrecognized_keys' ? '' : raw;
     const got = shown === '' ? '' : `, got ${shown.length > 60 ? `${shown.slice(0, 60)}...` : shown}`;
     return `${source}: ${where}: ${i.message}${got}`;
   });
   return lines.join('\n');
+}
+
+/**
+ * A mistake in a scenario found after validation (it depends on the corpus or the files it names),
+ * worded like the validation's own: the scenario, the JSON path, what is wrong and the bad value.
+ */
+export function scenarioError(source: string, path: string, message: string, value?: unknown): SearchsimError {
+  const got = value === undefined ? '' : `, got ${JSON.stringify(value)}`;
+  return new SearchsimError('E_INPUT', `${source}: ${path}: ${message}${got}`);
 }
 
 /** Validates a scenario object; errors name the JSON path and the bad value. */

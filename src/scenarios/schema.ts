@@ -9,23 +9,36 @@ import { TRACE_FORMATS } from '../workload/index.ts';
 const posInt = z.number().int().positive();
 const posNum = z.number().positive();
 
+// Ranges a run can be trusted over. Times are milliseconds in doubles and latencies are recorded in
+// HdrHistogram as integer microseconds, exact only below 2^53 us (about 285 years): arrival rates below
+// one query in twelve days, service times past a day or a lognormal shape past 5 (whose tail reaches
+// e^30 times the median) take a run there, or make its clock lose its millisecond digits. Counts of
+// machines, cores and clients are capped where a run would need more memory than a workstation has.
+/** Machines (shards x replicas) a run models at most: each costs state the simulation keeps. */
+const MAX_MACHINES = 1_000_000;
+/** Queries per second: from one in about 12 days to ten million. */
+export const QPS_RANGE = { min: 1e-6, max: 1e7 } as const;
+const rate = z.number().min(QPS_RANGE.min).max(QPS_RANGE.max);
+/** A service or think time in ms: up to a day. */
+const serviceMs = z.number().positive().max(86_400_000);
+
 const arrival = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('trace'), speedup: posNum.optional().describe('Replay the trace this many times faster (default 1).') }).strict(),
-  z.object({ kind: z.literal('fixed'), qps: posNum.describe('Queries per second, evenly spaced.') }).strict(),
-  z.object({ kind: z.literal('poisson'), qps: posNum.describe('Mean queries per second; exponential gaps.') }).strict(),
+  z.object({ kind: z.literal('trace'), speedup: z.number().min(1e-6).max(1e6).optional().describe('Replay the trace this many times faster (default 1).') }).strict(),
+  z.object({ kind: z.literal('fixed'), qps: rate.describe('Queries per second, evenly spaced.') }).strict(),
+  z.object({ kind: z.literal('poisson'), qps: rate.describe('Mean queries per second; exponential gaps.') }).strict(),
   z
     .object({
       kind: z.literal('diurnal'),
-      qps: posNum.describe('Mean queries per second over a period.'),
+      qps: rate.describe('Mean queries per second over a period.'),
       amplitude: z.number().min(0).max(1).optional().describe('Swing around the mean, 0-1 (default 0.5).'),
-      periodS: posNum.optional().describe('Length of one cycle in seconds (default 86400).'),
+      periodS: z.number().min(1e-3).max(1e9).optional().describe('Length of one cycle in seconds (default 86400).'),
     })
     .strict(),
   z
     .object({
       kind: z.literal('closed'),
-      clients: posInt.describe('Clients, each with one query outstanding.'),
-      thinkMs: z.number().min(0).describe('Mean think time between a completion and the next query.'),
+      clients: posInt.max(1_000_000).describe('Clients, each with one query outstanding.'),
+      thinkMs: z.number().min(0).max(86_400_000).describe('Mean think time between a completion and the next query.'),
       think: z.enum(['exponential', 'fixed']).optional().describe('Think-time distribution (default exponential).'),
     })
     .strict(),
@@ -33,13 +46,18 @@ const arrival = z.discriminatedUnion('kind', [
 
 const service = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('index') }).strict().describe('Real shards over `corpus`: receipts timed on the modelled hardware.'),
-  z.object({ kind: z.literal('exponential'), meanMs: posNum }).strict(),
-  z.object({ kind: z.literal('deterministic'), ms: posNum }).strict(),
-  z.object({ kind: z.literal('lognormal'), medianMs: posNum, sigma: z.number().min(0) }).strict(),
+  z.object({ kind: z.literal('exponential'), meanMs: serviceMs }).strict(),
+  z.object({ kind: z.literal('deterministic'), ms: serviceMs }).strict(),
+  z.object({ kind: z.literal('lognormal'), medianMs: serviceMs, sigma: z.number().min(0).max(5) }).strict(),
   z
     .object({
       kind: z.literal('mixture'),
-      parts: z.array(z.object({ p: z.number().min(0).max(1), ms: posNum }).strict()).min(1),
+      parts: z
+        .array(z.object({ p: z.number().min(0).max(1), ms: serviceMs }).strict())
+        .min(1)
+        .refine((parts) => Math.abs(parts.reduce((a, x) => a + x.p, 0) - 1) <= 1e-9, {
+          message: 'the probabilities p must add up to 1',
+        }),
     })
     .strict(),
 ]);
@@ -72,28 +90,38 @@ export const ScenarioSchema = z
       .optional(),
     workload: z
       .object({
-        trace: z.string().optional().describe('Query trace (JSONL {"t","q"}, TSV or AOL); default: the bundled TREC 2005 queries.'),
+        trace: z.string().min(1).optional().describe('Query trace (JSONL {"t","q"}, TSV or AOL); default: the bundled TREC 2005 queries.'),
         traceFormat: z.enum(TRACE_FORMATS).optional(),
         arrival,
-        queries: posInt.default(10_000).describe('Queries in the run, warm-up included; a shorter trace is cycled.'),
+        queries: posInt.max(Number.MAX_SAFE_INTEGER).default(10_000).describe('Queries in the run, warm-up included; a shorter trace is cycled.'),
         warmupQueries: z.number().int().min(0).default(0),
         k: posInt.default(10).describe('Hits per query.'),
         match: z.enum(MATCH_MODES).default('or'),
       })
-      .strict(),
+      .strict()
+      .superRefine((w, ctx) => {
+        if (w.warmupQueries >= w.queries) {
+          ctx.addIssue({ code: 'custom', path: ['warmupQueries'], input: w.warmupQueries, message: `must be fewer than workload.queries (${w.queries})` });
+        }
+      }),
     cluster: z
       .object({
-        shards: posInt.default(1),
-        replicas: posInt.default(1),
-        coresPerMachine: posInt.optional().describe("Default: the hardware preset's CPU."),
-        disksPerMachine: posInt.optional(),
+        shards: posInt.max(100_000).default(1),
+        replicas: posInt.max(10_000).default(1),
+        coresPerMachine: posInt.max(1024).optional().describe("Default: the hardware preset's CPU."),
+        disksPerMachine: posInt.max(1024).optional(),
         selection: z.enum(SELECTION_POLICIES).default('round-robin'),
         mode: z.enum(INDEX_MODES).default('memory'),
         hardware: z.enum(HARDWARE_PRESET_NAMES as [string, ...string[]]).default('2001'),
-        modelledDocs: posNum.optional().describe('Documents in the modelled index (default: the real corpus).'),
-        indexBytesPerDoc: posNum
+        modelledDocs: z.number().positive().max(1e13).optional().describe('Documents in the modelled index (default: the real corpus).'),
+        indexBytesPerDoc: z
+          .number()
+          .positive()
+          .max(1e9)
           .optional()
-          .describe('Modelled index bytes per document when modelledDocs is set (default 1550: Brin and Page 1998, 37.2 GB for 24 M pages).'),
+          .describe(
+            'Modelled index bytes per document (default with modelledDocs: 1550, Brin and Page 1998, 37.2 GB for 24 M pages; without: the real index\'s).',
+          ),
         cacheBytes: z.number().min(0).optional().describe('Buffer cache per machine in disk mode (default: RAM less the reserve).'),
         shardThreads: z.number().int().min(0).optional().describe('Worker threads for the real shards (0: in the main thread).'),
       })
@@ -141,7 +169,17 @@ export const ScenarioSchema = z
       .strict()
       .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.workload.arrival.kind === 'trace' && s.workload.trace === undefined) {
+      // The bundled TREC 2005 queries carry no times.
+      ctx.addIssue({ code: 'custom', path: ['workload', 'trace'], message: 'required when workload.arrival.kind is "trace" (a trace whose queries carry times)' });
+    }
+    const machines = s.cluster.shards * s.cluster.replicas;
+    if (machines > MAX_MACHINES) {
+      ctx.addIssue({ code: 'custom', path: ['cluster', 'replicas'], input: s.cluster.replicas, message: `makes ${machines} machines with ${s.cluster.shards} shards; at most ${MAX_MACHINES} are modelled` });
+    }
+  });
 
 export type Scenario = z.output<typeof ScenarioSchema>;
 export type ScenarioInput = z.input<typeof ScenarioSchema>;

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Analyzer, Expander, WordNet } from '../analysis/index.ts';
 import {
@@ -17,8 +18,8 @@ import { RUN_FORMAT_VERSION, formatBytes, type IndexReport, type RunReport } fro
 import { openShards } from '../shard/index.ts';
 import { QueryPreparer, ReceiptCache, blankPreparer, generateUpdates, readUpdateTrace, type ReplayUpdates, type UpdateEvent, blankQueries, cycleTrace, replay, type ArrivalSpec, type Preparer, type SourcedQuery } from '../workload/index.ts';
 import { BRIN_PAGE_INDEX_BYTES_PER_DOC, PACKAGE_ROOT } from './constants.ts';
-import { resolvePath, type LoadedScenario } from './load.ts';
-import type { Scenario } from './schema.ts';
+import { resolvePath, scenarioError, type LoadedScenario } from './load.ts';
+import { QPS_RANGE, type Scenario } from './schema.ts';
 
 /** The bundled trace used when a scenario names none. */
 export const DEFAULT_TRACE = join(PACKAGE_ROOT, 'workloads/trec-2005-efficiency/queries.jsonl');
@@ -41,10 +42,16 @@ export interface SimulateOptions {
 export function applyOverrides(s: Scenario, o: SimulateOptions): Scenario {
   const out: Scenario = structuredClone(s);
   if (o.seed !== undefined) out.seed = o.seed;
-  if (o.queries !== undefined) out.workload.queries = o.queries;
+  if (o.queries !== undefined) {
+    if (o.queries <= out.workload.warmupQueries) {
+      throw errors.option('--queries', `more than the scenario's workload.warmupQueries (${out.workload.warmupQueries})`, o.queries);
+    }
+    out.workload.queries = o.queries;
+  }
   if (o.qps !== undefined) {
     const a = out.workload.arrival;
     if (a.kind === 'trace' || a.kind === 'closed') throw errors.option('--qps', `used with arrival kinds fixed, poisson or diurnal (this scenario's is ${a.kind})`, o.qps);
+    if (!(o.qps >= QPS_RANGE.min && o.qps <= QPS_RANGE.max)) throw errors.option('--qps', `a rate from ${QPS_RANGE.min} to ${QPS_RANGE.max} queries per second`, o.qps);
     a.qps = o.qps;
   }
   return out;
@@ -123,6 +130,7 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
   let skipped = 0;
   const traceOptions = { format: s.workload.traceFormat, skipInvalid: options.skipInvalid, onSkip: () => skipped++ };
   const tracePath = s.workload.trace ? resolvePath(loaded.baseDir, s.workload.trace) : null;
+  if (tracePath !== null) checkTraceFile(loaded.source, tracePath);
   const rng = new Rng(s.seed);
 
   let service: ServiceModel;
@@ -145,7 +153,7 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
       const realDocs = info.reduce((a, i) => a + i.docs, 0);
       const realIndexBytes = info.reduce((a, i) => a + i.postingBytes, 0);
       index = indexReport(s, realDocs, realIndexBytes, hw.memory.ramBytes);
-      checkMemoryFit(s, index, hw.memory.ramBytes - hw.memory.reservedBytes, hw.name);
+      checkMemoryFit(loaded.source, s, index, hw.memory.ramBytes - hw.memory.reservedBytes, hw.name);
       service = new IndexServiceModel(
         { postings: index.modelledDocs / Math.max(1, realDocs), bytes: index.modelledIndexBytes / Math.max(1, realIndexBytes) },
         hw.cpu,
@@ -228,8 +236,10 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
 
 function indexReport(s: Scenario, realDocs: number, realIndexBytes: number, ramBytes: number): IndexReport {
   const modelledDocs = s.cluster.modelledDocs ?? realDocs;
-  const modelledIndexBytes =
-    s.cluster.modelledDocs !== undefined ? modelledDocs * (s.cluster.indexBytesPerDoc ?? BRIN_PAGE_INDEX_BYTES_PER_DOC) : realIndexBytes;
+  // indexBytesPerDoc sizes the modelled index whether or not the document count is modelled too; with
+  // neither, the modelled index is the real one.
+  const bytesPerDoc = s.cluster.indexBytesPerDoc ?? (s.cluster.modelledDocs !== undefined ? BRIN_PAGE_INDEX_BYTES_PER_DOC : undefined);
+  const modelledIndexBytes = bytesPerDoc !== undefined ? modelledDocs * bytesPerDoc : realIndexBytes;
   const machines = s.cluster.shards * s.cluster.replicas;
   return {
     realDocs,
@@ -244,14 +254,26 @@ function indexReport(s: Scenario, realDocs: number, realIndexBytes: number, ramB
 }
 
 /** Memory mode holds each shard's whole index in RAM: a layout that cannot is refused, saying by how much. */
-function checkMemoryFit(s: Scenario, index: IndexReport, usableBytes: number, hardware: string): void {
+function checkMemoryFit(source: string, s: Scenario, index: IndexReport, usableBytes: number, hardware: string): void {
   if (s.cluster.mode !== 'memory' || index.shardIndexBytes <= usableBytes) return;
   const need = Math.ceil(index.modelledIndexBytes / usableBytes);
-  throw errors.option(
+  throw scenarioError(
+    source,
     'cluster.shards',
-    `enough for memory mode: a shard's index of ${formatBytes(index.shardIndexBytes)} does not fit the ${formatBytes(usableBytes)} a ${hardware} machine has for it, by ${formatBytes(index.shardIndexBytes - usableBytes)}; use at least ${need} shards`,
+    `too few for memory mode: a shard's index of ${formatBytes(index.shardIndexBytes)} does not fit the ${formatBytes(usableBytes)} a ${hardware} machine has for it, by ${formatBytes(index.shardIndexBytes - usableBytes)}; use at least ${need} shards`,
     s.cluster.shards,
   );
+}
+
+/** A named trace must be a readable file: said at once, naming the scenario and its field. */
+function checkTraceFile(source: string, path: string): void {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    throw scenarioError(source, 'workload.trace', `no such trace file ${path}`);
+  }
+  if (!stat.isFile()) throw scenarioError(source, 'workload.trace', `${path} is a directory, not a trace file`);
 }
 
 /**

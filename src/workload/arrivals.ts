@@ -61,11 +61,25 @@ export function openArrivals(spec: Exclude<ArrivalSpec, { kind: 'closed' }>, rng
         next: (tS, where) => {
           if (tS === undefined) throw errors.input({ file: where }, 'a time on every query for arrival kind "trace" (or choose fixed, poisson or diurnal)');
           first ??= tS;
-          if (tS < last) throw errors.input({ file: where }, 'times in nondecreasing order for arrival kind "trace" (sort the trace by time)', `${tS} after ${last}`);
+          if (tS < last) throw errors.input({ file: where }, 'times in nondecreasing order for arrival kind "trace"', `${shownTime(tS)} after ${shownTime(last)} ${SORT_HINT}`);
           last = tS;
           return ((tS - first) * 1000) / speedup;
         },
       };
     }
   }
+}
+
+// The AOL log comes sorted by user, not time; a stable sort on QueryTime keeps one search's click rows
+// together, so they still count once.
+const SORT_HINT =
+  "(sort the trace by time, e.g. an AOL log by its QueryTime column: sort -s -t$'\\t' -k3,3; or choose fixed, poisson or diurnal arrivals)";
+
+/**
+ * A trace time for a message: an ISO UTC time when it looks like an epoch time (1973 to the end of
+ * Date's range), which a reader can place; else seconds, as a trace of offsets from its start has them.
+ */
+function shownTime(tS: number): string {
+  if (tS < 1e8 || tS > 8.64e12) return `${tS} s`;
+  return new Date(tS * 1000).toISOString().replace('.000Z', 'Z');
 }

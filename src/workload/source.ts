@@ -20,7 +20,9 @@ export async function* cycleTrace(path: string, total: number, options: TraceOpt
     let first: number | undefined;
     let last: number | undefined;
     let n = 0;
-    for await (const t of readTrace(path, options)) {
+    // Every pass re-reads the file and skips the same bad lines: report each once, on the first pass.
+    const passOptions = pass === 0 ? options : { ...options, onSkip: undefined };
+    for await (const t of readTrace(path, passOptions)) {
       if (produced >= total) return;
       n++;
       if (t.tS !== undefined) {

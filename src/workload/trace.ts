@@ -19,33 +19,81 @@ export interface TraceOptions {
   onSkip?: (line: number, reason: string) => void;
 }
 
-/** A time in seconds: a number of seconds, or an ISO-8601 (or "YYYY-MM-DD HH:MM:SS", UTC) date. */
+/**
+ * A time in seconds: a number of seconds, or a date. ISO-8601 dates and date-times (`T` or a space
+ * between date and time) are read as UTC unless they carry an offset: Date.parse would read an
+ * offset-less date-time in the machine's time zone, and a run must give the same numbers on any machine.
+ * Other date formats Date.parse knows (e.g. "Tue Feb 08 12:30:27 +0000 2011") keep an explicit zone and
+ * are UTC without one, for the same reason.
+ */
 export function parseTimeS(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v !== 'string' || v.trim() === '') return undefined;
   const s = v.trim();
   if (/^-?\d+(\.\d+)?$/.test(s)) return Number(s);
-  const iso = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(s) ? `${s.replace(' ', 'T')}Z` : s;
-  const ms = Date.parse(iso);
+  const ms = Date.parse(zoned(s));
   return Number.isFinite(ms) ? ms / 1000 : undefined;
 }
 
-export function guessTraceFormat(path: string): TraceFormat {
+// An ISO-8601 date, optionally followed by a time (date-only strings are UTC in Date.parse already).
+const ISO_DATE_TIME = /^([+-]\d{6}|\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d:\d\d(?::\d\d(?:\.\d+)?)?)\s*(z|[+-]\d\d(?::?\d\d)?)?)?$/i;
+// A zone Date.parse's fallback parser honours: a name it knows, or a signed offset standing on its own
+// (so the "-2006" of "03-01-2006" is not taken for one).
+const EXPLICIT_ZONE = /(?:^|[\s\d(])(?:z|ut|utc|gmt|[ecmp][sd]t)(?=$|[\s)+-])|(?:^|\s)[+-]\d\d:?\d\d(?=$|\s)/i;
+
+/** `s` made explicit about its zone: UTC unless it names one. */
+function zoned(s: string): string {
+  const iso = ISO_DATE_TIME.exec(s);
+  if (iso) {
+    const [, y, mo, d, time, zone] = iso;
+    return time === undefined ? s : `${y}-${mo}-${d}T${time}${(zone ?? 'Z').toUpperCase()}`;
+  }
+  return EXPLICIT_ZONE.test(s) ? s : `${s} UTC`;
+}
+
+// The AOL log's columns, as its header line names them.
+const AOL_COLUMNS = ['AnonID', 'Query', 'QueryTime', 'ItemRank', 'ClickURL'];
+
+/**
+ * True for the AOL log's header line (or the header of a cut of its first three or four columns). Each
+ * of the log's 10 files starts with one, so concatenated files hold several, and `sort` moves them.
+ */
+function isAolHeader(columns: string[]): boolean {
+  return columns.length >= 3 && columns.length <= AOL_COLUMNS.length && columns.every((c, i) => c === AOL_COLUMNS[i]);
+}
+
+/** True for a row of the AOL log: a numeric AnonID, a query, and a QueryTime like 2006-03-01 07:17:12. */
+function isAolRow(columns: string[]): boolean {
+  return columns.length >= 3 && columns.length <= AOL_COLUMNS.length && /^\d+$/.test(columns[0]) && /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(columns[2]);
+}
+
+/**
+ * The format of a trace: AOL when its first non-blank line is the AOL header; else by its file name
+ * (`.jsonl`; `aol` or the AOL files' `user-ct-test-collection`); else AOL when that line is an AOL row
+ * (the log sorted by time has its header last, and read as TSV its AnonIDs would pass for times and
+ * its other columns for the query); else TSV.
+ */
+export function guessTraceFormat(path: string, firstLine?: string): TraceFormat {
+  const columns = firstLine?.split('\t');
+  if (columns && isAolHeader(columns)) return 'aol';
   if (/\.jsonl?$/i.test(path)) return 'jsonl';
   if (/aol|user-ct-test-collection/i.test(path)) return 'aol';
+  if (columns && isAolRow(columns)) return 'aol';
   return 'tsv';
 }
 
 /**
  * Streams a query trace: JSONL (`{"t","q"}`; `text` and `time` are accepted too, as in queries.jsonl),
  * TSV (`time<TAB>query`, or a bare query per line), or the AOL log (AnonID, Query, QueryTime, ItemRank,
- * ClickURL; the repeated rows of one search's clicks count once).
+ * ClickURL; the repeated rows of one search's clicks count once; header lines are skipped wherever they
+ * are). Without `options.format`, the format is guessed from the first non-blank line and the file name.
  */
 export async function* readTrace(path: string, options: TraceOptions = {}): AsyncGenerator<TraceQuery> {
-  const format = options.format ?? guessTraceFormat(path);
+  let format = options.format;
   let lastAol = '';
   for await (const { line, text } of readLines(path, 'trace file')) {
     if (text.trim() === '') continue;
+    format ??= guessTraceFormat(path, text);
     try {
       const q = parse(format, text, path, line);
       if (q === null) continue;
@@ -75,7 +123,7 @@ function parse(format: TraceFormat, text: string, file: string, line: number): {
   }
   const f = text.split('\t');
   if (format === 'aol') {
-    if (line === 1 && f[0] === 'AnonID') return null;
+    if ((line === 1 && f[0] === 'AnonID') || isAolHeader(f)) return null;
     if (f.length < 3) throw errors.input({ file, line }, 'AOL columns AnonID, Query, QueryTime[, ItemRank, ClickURL]', `${f.length} column${f.length === 1 ? '' : 's'}`);
     const tS = parseTimeS(f[2]);
     if (tS === undefined) throw errors.input({ file, line, field: 'QueryTime' }, 'a time like 2006-03-01 07:17:12', preview(f[2]));
@@ -83,6 +131,15 @@ function parse(format: TraceFormat, text: string, file: string, line: number): {
   }
   if (f.length === 1) return { q: f[0] };
   const tS = parseTimeS(f[0]);
-  if (tS === undefined) throw errors.input({ file, line, field: 'time' }, 'seconds or an ISO-8601 time in the first column', preview(f[0]));
+  if (tS === undefined) throw errors.input({ file, line, field: 'time' }, 'seconds or an ISO-8601 time in the first column', preview(f[0]) + aolHint(f));
   return { q: f.slice(1).join(' '), tS };
+}
+
+/**
+ * A hint for a TSV line that looks like a row of the AOL log (its five columns, or a time in the third):
+ * such a file read as TSV fails at its header, or garbles every query when lines are skipped.
+ */
+function aolHint(columns: string[]): string {
+  const aolLike = columns.length === 5 || (columns.length >= 3 && /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d/i.test(columns[2].trim()));
+  return aolLike ? ' (an AOL log? set workload.traceFormat to "aol")' : '';
 }

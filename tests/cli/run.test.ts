@@ -45,7 +45,8 @@ describe('searchsim run', () => {
     expect(bad.stderr).toMatch(/t\.jsonl:2: expected a JSON object per line/);
     const ok = cli('run', s, '--skip-invalid', '--json', '-');
     expect(ok.code, ok.stderr).toBe(0);
-    expect(JSON.parse(ok.stdout).workload.skippedLines).toBe(2);
+    // Four queries from a two-query trace read it twice; its one bad line is reported once.
+    expect(JSON.parse(ok.stdout).workload.skippedLines).toBe(1);
   });
 
   it('rejects --qps for a closed-loop scenario', () => {
@@ -53,6 +54,28 @@ describe('searchsim run', () => {
     const r = cli('run', p, '--qps', '5');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--qps must be used with arrival kinds fixed, poisson or diurnal \(this scenario's is closed\)/);
+  });
+
+  it('rejects an out-of-range --qps or a --queries that leaves no measured query, naming the option', () => {
+    for (const qps of ['0', '-1', '1e-9']) {
+      const r = cli('run', 'scenarios/mm1.json', '--qps', qps);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(`searchsim: --qps must be a rate from 0.000001 to 10000000 queries per second, got ${Number(qps)}`);
+    }
+    const r = cli('run', 'scenarios/mm1.json', '--queries', '5000');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("searchsim: --queries must be more than the scenario's workload.warmupQueries (10000), got 5000");
+  });
+
+  it('names the scenario and workload.trace when the trace file is missing or is a directory', () => {
+    const scenario = (trace: string) =>
+      file('with-trace.json', JSON.stringify({ workload: { trace, arrival: { kind: 'poisson', qps: 10 }, queries: 10 }, cluster: {}, service: { kind: 'deterministic', ms: 1 } }));
+    const missing = cli('run', scenario('nope.jsonl'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^searchsim: .*with-trace\.json: workload\.trace: no such trace file .*nope\.jsonl\n$/);
+    const folder = cli('run', scenario('.'));
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toMatch(/^searchsim: .*with-trace\.json: workload\.trace: .* is a directory, not a trace file\n$/);
   });
 
   it('a missing scenario file', () => {

@@ -63,7 +63,7 @@ describe('memory mode', () => {
   it('refuses a layout whose shard index does not fit a machine, saying by how much and how many shards would', async () => {
     const big = { ...base, cluster: { ...base.cluster, mode: 'memory' as const, shards: 60, replicas: 1, modelledDocs: 1e9 } };
     await expect(run(big)).rejects.toThrow(
-      /cluster\.shards must be enough for memory mode: a shard's index of 25\.8 GB does not fit the 1\.7 GB a 2001 machine has for it, by 24\.1 GB; use at least 8\d\d shards, got 60/,
+      /^test scenario: cluster\.shards: too few for memory mode: a shard's index of 25\.8 GB does not fit the 1\.7 GB a 2001 machine has for it, by 24\.1 GB; use at least 8\d\d shards, got 60$/,
     );
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.ts';
 import { LatencyRecorder } from '../../src/metrics/index.ts';
+import type { SearchsimError } from '../../src/core/index.ts';
 
 /**
  * Exact percentile of a sorted sample by nearest rank, ceil(p/100 * n), HdrHistogram's definition. Like
@@ -71,6 +72,22 @@ describe('LatencyRecorder', () => {
       return recorder.summary();
     };
     expect(run()).toEqual(run());
+  });
+
+  it('records latencies up to 285 years exactly, and refuses a longer one as a user mistake (exit 2)', () => {
+    const recorder = new LatencyRecorder();
+    recorder.record(9e12);
+    recorder.record(1);
+    expect(recorder.summary()).toMatchObject({ max: 9e12, p99: 9e12, count: 2 });
+    const tooLong = (() => {
+      try {
+        recorder.record(1e13);
+      } catch (e) {
+        return e as SearchsimError;
+      }
+    })();
+    expect(tooLong?.isUserError).toBe(true);
+    expect(tooLong?.message).toMatch(/a latency of 1\.000e\+13 ms is beyond what the latency histogram records .*lower the arrival rate or the service times/);
   });
 
   it('rejects a negative latency, a bad percentile and a bad precision', () => {

@@ -1,9 +1,15 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/index.ts';
 import { cycleTrace, openArrivals, parseTimeS, readTrace, type TraceQuery } from '../../src/workload/index.ts';
 import { tempFiles } from '../helpers/files.ts';
 
-const { file } = tempFiles('trace');
+const { dir, file } = tempFiles('trace');
+const BOM = '\uFEFF';
+const AOL_HEADER = 'AnonID\tQuery\tQueryTime\tItemRank\tClickURL';
 async function all<T>(g: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of g) out.push(x);
@@ -59,6 +65,93 @@ describe('trace readers', () => {
   });
 });
 
+describe('trace times', () => {
+  it('read a time without an offset as UTC, and one with an offset as it says, in any time zone', () => {
+    const utc = (...p: [number, number, number, number?, number?, number?, number?]) => Date.UTC(...p) / 1000;
+    // 01:40 on 2006-10-29 happened twice in New York (clocks went back at 02:00): a local reading is ambiguous.
+    const cases: [string, number][] = [
+      ['2006-10-29T01:40:00', utc(2006, 9, 29, 1, 40)],
+      ['2006-10-29T01:40', utc(2006, 9, 29, 1, 40)],
+      ['2006-10-29 01:40:00', utc(2006, 9, 29, 1, 40)],
+      ['2006-10-29t01:40:00.5', utc(2006, 9, 29, 1, 40, 0, 500)],
+      ['03/01/2006 07:00:00', utc(2006, 2, 1, 7)],
+      ['2006-10-29', utc(2006, 9, 29)],
+      ['2006-10-29T01:40:00Z', utc(2006, 9, 29, 1, 40)],
+      ['2006-10-29T01:40:00+01:00', utc(2006, 9, 29, 0, 40)],
+      ['2006-10-29T01:40:00-0500', utc(2006, 9, 29, 6, 40)],
+      ['Tue Feb 08 12:30:27 +0100 2011', utc(2011, 1, 8, 11, 30, 27)],
+    ];
+    const inputs = cases.map(([input]) => input);
+    const expected = cases.map(([, tS]) => tS);
+    expect(inputs.map(parseTimeS)).toEqual(expected);
+    // A process reads its time zone when it starts, so other zones are checked in processes of their own.
+    const script = file(
+      'times.mjs',
+      `const { parseTimeS } = await import(${JSON.stringify(pathToFileURL(resolve('src/workload/trace.ts')).href)});\n` +
+        `console.log(JSON.stringify(${JSON.stringify(inputs)}.map(parseTimeS)));\n`,
+    );
+    for (const tz of ['America/New_York', 'Asia/Kolkata']) {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', env: { ...process.env, TZ: tz } });
+      expect(r.stderr).toBe('');
+      expect([tz, JSON.parse(r.stdout)]).toEqual([tz, expected]);
+    }
+  });
+});
+
+describe('awkward trace files', () => {
+  it('read JSONL and the AOL log saved with a byte-order mark', async () => {
+    const jsonl = await all(readTrace(file('bom.jsonl', `${BOM}{"t": 1, "q": "cheap flights"}\n{"t": 2, "q": "bbc"}\n`)));
+    expect(jsonl.map((x) => [x.q, x.tS])).toEqual([
+      ['cheap flights', 1],
+      ['bbc', 2],
+    ]);
+    const aol = await all(readTrace(file('bom-aol.txt', `${BOM}${AOL_HEADER}\n142\trentdirect.com\t2006-03-01 07:17:12\t\t\n`)));
+    expect(aol.map((x) => [x.q, x.line])).toEqual([['rentdirect.com', 2]]);
+  });
+  it('say a trace path that is a directory is not a file', async () => {
+    const folder = join(dir, 'traces');
+    mkdirSync(folder, { recursive: true });
+    await expect(all(readTrace(folder))).rejects.toMatchObject({ code: 'E_INPUT', message: `${folder}: expected a trace file, got a directory` });
+  });
+  it('read a file starting with the AOL header as the AOL log, whatever its name', async () => {
+    const p = file('clicklog.txt', `${AOL_HEADER}\n217\tlottery\t2006-03-01 11:58:51\t1\thttp://www.calottery.com\n217\tlottery\t2006-03-01 11:58:51\t2\thttp://www.lottery.com\n`);
+    const got = await all(readTrace(p));
+    expect(got.map((x) => [x.q, x.tS])).toEqual([['lottery', Date.UTC(2006, 2, 1, 11, 58, 51) / 1000]]);
+  });
+  it('read a file of AOL rows as the AOL log, whatever its name', async () => {
+    // Sorted by time, the log has its header last; read as TSV, its AnonIDs would pass for times.
+    const p = file('clicks-by-time.txt', `142\trentdirect.com\t2006-03-01 07:17:12\t\t\n217\tlottery\t2006-03-01 11:58:51\t1\thttp://www.calottery.com\n${AOL_HEADER}\n`);
+    expect((await all(readTrace(p))).map((x) => [x.q, x.tS])).toEqual([
+      ['rentdirect.com', Date.UTC(2006, 2, 1, 7, 17, 12) / 1000],
+      ['lottery', Date.UTC(2006, 2, 1, 11, 58, 51) / 1000],
+    ]);
+  });
+  it('suggest the AOL format when a line read as TSV looks like an AOL row', async () => {
+    const told = file('told-tsv.txt', `${AOL_HEADER}\n142\trentdirect.com\t2006-03-01 07:17:12\t\t\n`);
+    await expect(all(readTrace(told, { format: 'tsv' }))).rejects.toThrow(
+      /told-tsv\.txt:1 field "time": expected seconds or an ISO-8601 time in the first column, got "AnonID" \(an AOL log\? set workload\.traceFormat to "aol"\)/,
+    );
+    const threeColumns = file('three.tsv', 'u1\tpizza\t2006-03-01 07:17:12\n');
+    await expect(all(readTrace(threeColumns))).rejects.toThrow(/three\.tsv:1 .*got "u1" \(an AOL log\?/);
+    const plainTsv = file('plain.tsv', 'soon\tpizza\n');
+    await expect(all(readTrace(plainTsv))).rejects.toThrow(/plain\.tsv:1 field "time": expected seconds or an ISO-8601 time in the first column, got "soon"$/);
+  });
+  it('skip the AOL header wherever it is, as in the 10 files of the log concatenated or sorted', async () => {
+    const row = (id: number, q: string, t: string) => `${id}\t${q}\t2006-03-01 ${t}\t\t`;
+    const concatenated = file('aol-all.txt', [AOL_HEADER, row(1, 'a', '07:00:00'), AOL_HEADER, row(2, 'b', '07:00:01')].join('\n'));
+    expect((await all(readTrace(concatenated))).map((x) => x.q)).toEqual(['a', 'b']);
+    const sorted = file('aol-sorted.txt', [row(1, 'a', '07:00:00'), row(2, 'b', '07:00:01'), AOL_HEADER].join('\n'));
+    expect((await all(readTrace(sorted))).map((x) => x.q)).toEqual(['a', 'b']);
+  });
+  it('report a skipped line once however often a short trace is cycled', async () => {
+    const skipped: number[] = [];
+    const p = file('cycled.jsonl', '{"t":0,"q":"a"}\nnot json\n{"t":1,"q":"b"}\n');
+    const got = await all(cycleTrace(p, 10, { skipInvalid: true, onSkip: (l) => skipped.push(l) }));
+    expect(got).toHaveLength(10);
+    expect(skipped).toEqual([2]);
+  });
+});
+
 describe('arrival models', () => {
   it('fixed: evenly spaced', () => {
     const a = openArrivals({ kind: 'fixed', qps: 4 }, new Rng(1));
@@ -86,5 +179,15 @@ describe('arrival models', () => {
     expect([a.next(100, 'f:1'), a.next(101, 'f:2')]).toEqual([0, 500]);
     expect(() => a.next(99, 'f:3')).toThrow(/f:3: expected times in nondecreasing order/);
     expect(() => openArrivals({ kind: 'trace' }, new Rng(1)).next(undefined, 'g:7')).toThrow(/g:7: expected a time on every query/);
+  });
+  it('trace: a time going backwards is shown as a UTC date, with how to sort the trace', () => {
+    const a = openArrivals({ kind: 'trace' }, new Rng(1));
+    a.next(Date.UTC(2006, 2, 1, 7, 4, 47) / 1000, 'aol.txt:1');
+    expect(() => a.next(Date.UTC(2006, 2, 1, 7, 0, 50) / 1000, 'aol.txt:2')).toThrow(
+      /^aol\.txt:2: expected times in nondecreasing order for arrival kind "trace", got 2006-03-01T07:00:50Z after 2006-03-01T07:04:47Z \(sort the trace by time, e\.g\. an AOL log by its QueryTime column: sort -s -t\$'\\t' -k3,3;/,
+    );
+    const b = openArrivals({ kind: 'trace' }, new Rng(1));
+    b.next(2.5, 'f:1');
+    expect(() => b.next(1, 'f:2')).toThrow(/got 1 s after 2\.5 s \(sort the trace by time/);
   });
 });

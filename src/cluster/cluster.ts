@@ -150,19 +150,17 @@ export class Cluster {
     return this.disks.serve(machine * this.options.disks, nowMs, ioMs);
   }
 
-  /** Busy time counts from now on (the end of the warm-up). */
   /** Starts the measured window now: busy time from here on counts, the warm-up's backlog included. */
   startMeasuring(): void {
     this.cores.resetMeasures(this.sim.nowMs);
     this.disks.resetMeasures(this.sim.nowMs);
     this.shardBusyMs.fill(0);
     this.updateBusyMs = 0;
-    this.cores.measuring = true;
-    this.disks.measuring = true;
   }
+  /** Stops booking busy time (the warm-up, or changes after the last query). */
   stopMeasuring(): void {
-    this.cores.measuring = false;
-    this.disks.measuring = false;
+    this.cores.stopMeasures();
+    this.disks.stopMeasures();
   }
   private get measuring(): boolean {
     return this.cores.measuring;
@@ -312,20 +310,25 @@ export class Cluster {
     f.onDone(f.out);
   }
 
-  /** Busy share of cores and disks per machine over a window of virtual time. */
-  utilisation(windowMs: number): { cpu: Float64Array; disk: Float64Array } {
+  /** Busy share of cores and disks per machine over the measured window [startMs, endMs]. */
+  utilisation(startMs: number, endMs: number): { cpu: Float64Array; disk: Float64Array } {
     const o = this.options;
+    const windowMs = endMs - startMs;
     const cpu = new Float64Array(this.machines);
     const disk = new Float64Array(this.machines);
-    if (windowMs <= 0) return { cpu, disk };
+    if (!(windowMs > 0)) return { cpu, disk };
     for (let m = 0; m < this.machines; m++) {
-      // At most 1: a saturated station's busy time equals the window only up to rounding, and work
-      // booked inside the window may run on past its end (changes after the last query).
-      cpu[m] = Math.min(1, this.cores.busyMs[m] / (o.cores * windowMs));
+      cpu[m] = busyShare(this.cores.busyWithinMs(m, endMs) / (o.cores * windowMs));
       let b = 0;
-      for (let k = 0; k < o.disks; k++) b += this.disks.busyMs[m * o.disks + k];
-      disk[m] = Math.min(1, b / (o.disks * windowMs));
+      for (let k = 0; k < o.disks; k++) b += this.disks.busyWithinMs(m * o.disks + k, endMs);
+      disk[m] = busyShare(b / (o.disks * windowMs));
     }
     return { cpu, disk };
   }
+}
+
+/** A saturated server is busy for the whole window give or take the last bits of a sum of service times:
+ * shown as 1. Anything further past 1 is left as it is, so that a booking error shows. */
+function busyShare(x: number): number {
+  return x > 1 && x < 1 + 1e-9 ? 1 : x;
 }

@@ -12,9 +12,11 @@ export class StationBank {
   readonly servers: number;
   private readonly freeAtMs: Float64Array;
   private readonly lastArrivalMs: Float64Array;
-  /** Busy time booked while `measuring`, per station. */
+  /** Busy time booked while `measuring`, per station (see `busyWithinMs` for the window's share). */
   readonly busyMs: Float64Array;
-  measuring = true;
+  private measuringNow = true;
+  /** Each server's free time when measuring stopped; null while measuring (then: now). */
+  private freeAtWhenStoppedMs: Float64Array | null = null;
   /** Start of service of the last customer served. */
   lastStartMs = 0;
 
@@ -39,7 +41,7 @@ export class StationBank {
     const end = start + serviceMs;
     free[best] = end;
     this.lastStartMs = start;
-    if (this.measuring) this.busyMs[station] += serviceMs;
+    if (this.measuringNow) this.busyMs[station] += serviceMs;
     return end;
   }
 
@@ -58,6 +60,32 @@ export class StationBank {
       for (let i = station * this.servers; i < (station + 1) * this.servers; i++) if (free[i] > nowMs) owedMs += free[i] - nowMs;
       this.busyMs[station] = owedMs;
     }
+    this.measuringNow = true;
+    this.freeAtWhenStoppedMs = null;
+  }
+
+  get measuring(): boolean {
+    return this.measuringNow;
+  }
+
+  /** Stops booking busy time; what was booked stays for `busyWithinMs`. */
+  stopMeasures(): void {
+    this.measuringNow = false;
+    this.freeAtWhenStoppedMs = this.freeAtMs.slice();
+  }
+
+  /**
+   * A station's busy time inside the window that ends at `endMs`: what was booked, less what its
+   * servers still had to do after `endMs` when measuring stopped (a replica no measured query used may
+   * still be working off the warm-up's backlog after the last measured answer). Work that arrived
+   * before `endMs` runs back to back past it, so that overhang is exactly max(0, freeAt - endMs); work
+   * arriving after `endMs` (changes after the last query) is counted at most up to its server's free time.
+   */
+  busyWithinMs(station: number, endMs: number): number {
+    const free = this.freeAtWhenStoppedMs ?? this.freeAtMs;
+    let overhangMs = 0;
+    for (let i = station * this.servers; i < (station + 1) * this.servers; i++) if (free[i] > endMs) overhangMs += free[i] - endMs;
+    return Math.max(0, this.busyMs[station] - overhangMs);
   }
 }
 

@@ -1,7 +1,9 @@
 import type { ReplayResult } from '../workload/index.ts';
 
 /** Bump when the run JSON changes shape. */
-export const RUN_FORMAT_VERSION = 1;
+/** 2: utilisation and throughputQps count the whole measured window (the warm-up's backlog included);
+ * utilisation lists every machine. */
+export const RUN_FORMAT_VERSION = 2;
 
 /** The modelled index beside the real one it was measured on (DESIGN.md section 2, Scale). */
 export interface IndexReport {

@@ -95,7 +95,7 @@ export const ScenarioSchema = z
         arrival,
         queries: posInt.max(Number.MAX_SAFE_INTEGER).default(10_000).describe('Queries in the run, warm-up included; a shorter trace is cycled.'),
         warmupQueries: z.number().int().min(0).default(0),
-        k: posInt.default(10).describe('Hits per query.'),
+        k: posInt.max(10_000).default(10).describe('Hits per query.'),
         match: z.enum(MATCH_MODES).default('or'),
       })
       .strict()
@@ -122,8 +122,8 @@ export const ScenarioSchema = z
           .describe(
             'Modelled index bytes per document (default with modelledDocs: 1550, Brin and Page 1998, 37.2 GB for 24 M pages; without: the real index\'s).',
           ),
-        cacheBytes: z.number().min(0).optional().describe('Buffer cache per machine in disk mode (default: RAM less the reserve).'),
-        shardThreads: z.number().int().min(0).optional().describe('Worker threads for the real shards (0: in the main thread).'),
+        cacheBytes: z.number().min(0).max(1e15).optional().describe('Buffer cache per machine in disk mode (default: RAM less the reserve).'),
+        shardThreads: z.number().int().min(0).max(256).optional().describe('Worker threads for the real shards (0: in the main thread).'),
       })
       .strict(),
     service: service.default({ kind: 'index' }),
@@ -173,7 +173,7 @@ export const ScenarioSchema = z
   .superRefine((s, ctx) => {
     if (s.workload.arrival.kind === 'trace' && s.workload.trace === undefined) {
       // The bundled TREC 2005 queries carry no times.
-      ctx.addIssue({ code: 'custom', path: ['workload', 'trace'], message: 'required when workload.arrival.kind is "trace" (a trace whose queries carry times)' });
+      ctx.addIssue({ code: 'custom', path: ['workload', 'trace'], input: undefined, message: 'required when workload.arrival.kind is "trace" (a trace whose queries carry times)' });
     }
     const machines = s.cluster.shards * s.cluster.replicas;
     if (machines > MAX_MACHINES) {

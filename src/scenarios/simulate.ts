@@ -270,10 +270,12 @@ function checkTraceFile(source: string, path: string): void {
   let stat;
   try {
     stat = statSync(path);
-  } catch {
-    throw scenarioError(source, 'workload.trace', `no such trace file ${path}`);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw scenarioError(source, 'workload.trace', code === 'ENOENT' ? `no such trace file ${path}` : `cannot read the trace file ${path} (${code})`);
   }
-  if (!stat.isFile()) throw scenarioError(source, 'workload.trace', `${path} is a directory, not a trace file`);
+  if (stat.isDirectory()) throw scenarioError(source, 'workload.trace', `${path} is a directory, not a trace file`);
+  if (!stat.isFile()) throw scenarioError(source, 'workload.trace', `${path} is not a regular file (a trace is read twice or more when cycled)`);
 }
 
 /**

@@ -135,7 +135,7 @@ export class Simulation {
         const arg = args[slot];
         // release(slot) written out: V8 inlines callees into this loop only while a cumulative budget
         // of bytecode lasts, and the model's own callback (schedule, push, the Rng draw) needs it more
-        // (hold model: 45 -> 43 ns an event, benchmarks/sim-vs-simpy.ts).
+        // (hold model: 45 -> 42 ns an event, benchmarks/sim-vs-simpy.ts).
         callbacks[slot] = null;
         args[slot] = undefined;
         const generations = this.generations;

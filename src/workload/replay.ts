@@ -155,8 +155,12 @@ export async function replay(
   let lastMeasuredArrival = 0;
   let lastDone = 0;
   let done = 0;
-  /** When each warm-up query completed: those done inside the measured window count in its throughput. */
-  const warmupDoneMs = new Float64Array(spec.warmupQueries);
+  // Warm-up queries that may complete inside the measured window count in its throughput. A query's
+  // completion time is often known before the clock gets there (stations are computed at arrival), so
+  // keep the completion times not yet known to be before the window, pruned as the clock moves: as many
+  // as the warm-up has in flight, not one per warm-up query.
+  let lateWarmupDoneMs: number[] = [];
+  let pruneAtLength = 1024;
 
   const record = (o: QueryOutcome): void => {
     done++;
@@ -165,7 +169,13 @@ export async function replay(
     lookups[b] += o.cacheLookups;
     cacheHits[b] += o.cacheHits;
     if (o.seq < spec.warmupQueries) {
-      warmupDoneMs[o.seq] = o.doneMs;
+      // Before the first measured arrival the window opens no earlier than now.
+      const windowOpensMs = Math.min(firstMeasuredArrival, sim.nowMs);
+      if (o.doneMs > windowOpensMs) lateWarmupDoneMs.push(o.doneMs);
+      if (lateWarmupDoneMs.length >= pruneAtLength) {
+        lateWarmupDoneMs = lateWarmupDoneMs.filter((d) => d > windowOpensMs);
+        pruneAtLength = Math.max(1024, 2 * lateWarmupDoneMs.length);
+      }
       return;
     }
     measured++;
@@ -451,8 +461,8 @@ export async function replay(
   // Completions per second inside the window, whichever query: under overload the window opens on the
   // warm-up's backlog, and counting only measured queries made throughput depend on the warm-up size.
   let warmupDoneInWindow = 0;
-  for (let i = 0; i < warmupDoneMs.length; i++) if (warmupDoneMs[i] > firstMeasuredArrival) warmupDoneInWindow++;
-  const util = cluster.utilisation(windowMs);
+  for (const d of lateWarmupDoneMs) if (d > firstMeasuredArrival && d <= lastDone) warmupDoneInWindow++;
+  const util = cluster.utilisation(firstMeasuredArrival, lastDone);
   const shardMean = cluster.shardBusyMs.reduce((a, b) => a + b, 0) / spec.cluster.shards;
   const shardMax = cluster.shardBusyMs.reduce((a, b) => Math.max(a, b), 0);
   const totalLookups = lookups.reduce((a, b) => a + b, 0);

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { errors, preview } from '../core/index.ts';
 import { parseJsonObject, readLines, shown } from '../corpus/index.ts';
 
@@ -30,7 +31,9 @@ export function parseTimeS(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v !== 'string' || v.trim() === '') return undefined;
   const s = v.trim();
-  if (/^-?\d+(\.\d+)?$/.test(s)) return Number(s);
+  // A number of seconds, in any of JavaScript's decimal spellings (5, -2.5, .5, 5., 1e9); anything else
+  // must be a date (Date.parse would read ".5" or "1 2" as dates in 2001).
+  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) return Number(s);
   const ms = Date.parse(zoned(s));
   return Number.isFinite(ms) ? ms / 1000 : undefined;
 }
@@ -39,7 +42,7 @@ export function parseTimeS(v: unknown): number | undefined {
 const ISO_DATE_TIME = /^([+-]\d{6}|\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d:\d\d(?::\d\d(?:\.\d+)?)?)\s*(z|[+-]\d\d(?::?\d\d)?)?)?$/i;
 // A zone Date.parse's fallback parser honours: a name it knows, or a signed offset standing on its own
 // (so the "-2006" of "03-01-2006" is not taken for one).
-const EXPLICIT_ZONE = /(?:^|[\s\d(])(?:z|ut|utc|gmt|[ecmp][sd]t)(?=$|[\s)+-])|(?:^|\s)[+-]\d\d:?\d\d(?=$|\s)/i;
+const EXPLICIT_ZONE = /(?:^|[\s\d])(?:z|ut|utc|gmt|[ecmp][sd]t)(?=$|[\s+-])|(?:^|\s)[+-]\d\d:?\d\d(?=$|\s)/i;
 
 /** `s` made explicit about its zone: UTC unless it names one. */
 function zoned(s: string): string {
@@ -48,7 +51,8 @@ function zoned(s: string): string {
     const [, y, mo, d, time, zone] = iso;
     return time === undefined ? s : `${y}-${mo}-${d}T${time}${(zone ?? 'Z').toUpperCase()}`;
   }
-  return EXPLICIT_ZONE.test(s) ? s : `${s} UTC`;
+  // Date.parse skips parenthesised text as a comment, so "(UTC)" names no zone.
+  return EXPLICIT_ZONE.test(s.replace(/\([^)]*\)/g, ' ')) ? s : `${s} UTC`;
 }
 
 // The AOL log's columns, as its header line names them.
@@ -76,8 +80,10 @@ function isAolRow(columns: string[]): boolean {
 export function guessTraceFormat(path: string, firstLine?: string): TraceFormat {
   const columns = firstLine?.split('\t');
   if (columns && isAolHeader(columns)) return 'aol';
-  if (/\.jsonl?$/i.test(path)) return 'jsonl';
-  if (/aol|user-ct-test-collection/i.test(path)) return 'aol';
+  // The file's own name, not its folders': /home/paola/q.tsv is no AOL log.
+  const name = basename(path);
+  if (/\.jsonl?$/i.test(name)) return 'jsonl';
+  if (/aol|user-ct-test-collection/i.test(name)) return 'aol';
   if (columns && isAolRow(columns)) return 'aol';
   return 'tsv';
 }

@@ -74,6 +74,13 @@ describe('memory mode', () => {
     expect(r.index!.modelledIndexBytes).toBeCloseTo(1e6 * 1550, -3);
     expect(r.index!.aggregateRamBytes).toBe(3 * 2e9);
   });
+
+  it('sizes the modelled index by indexBytesPerDoc over the real documents when modelledDocs is not set', async () => {
+    const r = await run({ ...base, cluster: { ...base.cluster, mode: 'memory', shards: 3, replicas: 1, indexBytesPerDoc: 1e5 } });
+    expect(r.index!.modelledDocs).toBe(1400);
+    expect(r.index!.modelledIndexBytes).toBe(1400 * 1e5);
+    expect(r.index!.shardIndexBytes).toBeCloseTo((1400 * 1e5) / 3, 3);
+  });
 });
 
 describe('determinism', () => {

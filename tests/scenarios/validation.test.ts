@@ -27,7 +27,7 @@ describe('scenario files', () => {
     [{ ...ok, workload: { ...ok.workload, arrival: { kind: 'poisson', qps: -3 } } }, /s\.json: workload\.arrival\.qps: Too small: expected number to be >=0\.000001, got -3/],
     [{ ...ok, workload: { ...ok.workload, arrival: { kind: 'poisson', qps: Infinity } } }, /s\.json: workload\.arrival\.qps: .*, got Infinity$/],
     [{ ...ok, workload: { ...ok.workload, warmupQueries: 200000 } }, /^s\.json: workload\.warmupQueries: must be fewer than workload\.queries \(200000\), got 200000$/],
-    [{ ...ok, workload: { ...ok.workload, arrival: { kind: 'trace' } } }, /^s\.json: workload\.trace: required when workload\.arrival\.kind is "trace"/],
+    [{ ...ok, workload: { ...ok.workload, arrival: { kind: 'trace' } } }, /^s\.json: workload\.trace: required when workload\.arrival\.kind is "trace" \(a trace whose queries carry times\)$/],
     [{ ...ok, workload: { ...ok.workload, trace: '' } }, /^s\.json: workload\.trace: Too small: expected string to have >=1 characters/],
     [{ ...ok, cluster: { ...ok.cluster, shards: 1000, replicas: 2000 } }, /^s\.json: cluster\.replicas: makes 2000000 machines with 1000 shards; at most 1000000 are modelled, got 2000$/],
     [{ ...ok, service: { kind: 'lognormal', medianMs: 10, sigma: 400 } }, /^s\.json: service\.sigma: Too big: expected number to be <=5, got 400$/],

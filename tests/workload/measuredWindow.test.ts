@@ -22,6 +22,23 @@ describe('the measured window', () => {
     }
   });
 
+  it('never counts completions after the window ends, even on a replica no measured query used', async () => {
+    // Two replicas with a backlog each, one measured query: the window closes with its answer while the
+    // other replica may still be working off the warm-up. Deterministic 20 ms service on two servers
+    // completes at most 2 * window / 20 ms + 2 queries in any window.
+    for (let seed = 1; seed <= 8; seed++) {
+      const r = await run({
+        seed,
+        workload: { arrival: { kind: 'poisson', qps: 150 }, queries: 10_001, warmupQueries: 10_000 },
+        cluster: { shards: 1, replicas: 2, coresPerMachine: 1, selection: 'random' },
+        service: { kind: 'deterministic', ms: 20 },
+      });
+      const windowMs = r.measuredWindowMs;
+      expect(r.throughputQps * (windowMs / 1000)).toBeLessThanOrEqual((2 * windowMs) / 20 + 2);
+      for (const u of r.utilisation.cpu.perMachine) expect(u).toBeLessThanOrEqual(1);
+    }
+  });
+
   it('reports a server at utilisation 0.5 as half busy, completing what is offered', async () => {
     const r = await run({
       seed: 4,

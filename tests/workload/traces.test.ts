@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -80,6 +80,13 @@ describe('trace times', () => {
       ['2006-10-29T01:40:00+01:00', utc(2006, 9, 29, 0, 40)],
       ['2006-10-29T01:40:00-0500', utc(2006, 9, 29, 6, 40)],
       ['Tue Feb 08 12:30:27 +0100 2011', utc(2011, 1, 8, 11, 30, 27)],
+      // A parenthesised zone is a comment to Date.parse: it names no zone.
+      ['2006-03-01 07:00:00 (UTC)', utc(2006, 2, 1, 7)],
+      ['Mar 1 2006 07:00:00 (EST)', utc(2006, 2, 1, 7)],
+      // Numbers are seconds in any decimal spelling, never dates.
+      ['1e9', 1e9],
+      ['.5', 0.5],
+      ['5.', 5],
     ];
     const inputs = cases.map(([input]) => input);
     const expected = cases.map(([, tS]) => tS);
@@ -117,6 +124,13 @@ describe('awkward trace files', () => {
     const p = file('clicklog.txt', `${AOL_HEADER}\n217\tlottery\t2006-03-01 11:58:51\t1\thttp://www.calottery.com\n217\tlottery\t2006-03-01 11:58:51\t2\thttp://www.lottery.com\n`);
     const got = await all(readTrace(p));
     expect(got.map((x) => [x.q, x.tS])).toEqual([['lottery', Date.UTC(2006, 2, 1, 11, 58, 51) / 1000]]);
+  });
+  it('guess the format from the file name, not the folders above it', async () => {
+    const folder = join(dir, 'aol-study');
+    mkdirSync(folder, { recursive: true });
+    const p = join(folder, 'q.tsv');
+    writeFileSync(p, '12.5\tcheap flights\n');
+    expect((await all(readTrace(p))).map((x) => [x.q, x.tS])).toEqual([['cheap flights', 12.5]]);
   });
   it('read a file of AOL rows as the AOL log, whatever its name', async () => {
     // Sorted by time, the log has its header last; read as TSV, its AnonIDs would pass for times.

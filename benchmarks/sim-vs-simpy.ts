@@ -32,10 +32,20 @@ const SIMPY_EVENTS = 500_000;
 const REPETITIONS = 3;
 const TARGET_RATIO = 30;
 
+/** One timed run: how many things (events, customers) in how many seconds of wall time. */
 interface Measurement {
-  events: number;
+  count: number;
   seconds: number;
-  eventsPerSec: number;
+  /** M/M/1 only: the mean response time, to set beside the closed form. */
+  meanResponse?: number;
+}
+const rate = (m: Measurement): number => m.count / m.seconds;
+
+/** Times `run`, which returns how many things it did. */
+function timed(run: () => number): Measurement {
+  const startMs = performance.now();
+  const count = run();
+  return { count, seconds: (performance.now() - startMs) / 1000 };
 }
 
 /** Our kernel: callbacks on Simulation, delays from Rng. */
@@ -47,10 +57,10 @@ function holdOnSimulation(events: number, seed: number): Measurement {
     if (sim.processedEvents >= events) sim.stop();
   };
   for (let i = 0; i < PENDING_EVENTS; i++) sim.schedule(rng.exponential(MEAN_DELAY_MS), hold);
-  const startMs = performance.now();
-  sim.run();
-  const seconds = (performance.now() - startMs) / 1000;
-  return { events: sim.processedEvents, seconds, eventsPerSec: sim.processedEvents / seconds };
+  return timed(() => {
+    sim.run();
+    return sim.processedEvents;
+  });
 }
 
 /** A pending-event set alone (no callbacks, no slots): the floor under the kernel's cost. */
@@ -58,14 +68,14 @@ function holdOnQueue(make: () => EventHeap | LadderQueue, events: number, seed: 
   const queue = make();
   const rng = new Rng(seed);
   for (let i = 0; i < PENDING_EVENTS; i++) queue.push(rng.exponential(MEAN_DELAY_MS), i);
-  const startMs = performance.now();
-  for (let i = 0; i < events; i++) {
-    const nowMs = queue.peekTimeMs();
-    const payload = queue.pop();
-    queue.push(nowMs + rng.exponential(MEAN_DELAY_MS), payload);
-  }
-  const seconds = (performance.now() - startMs) / 1000;
-  return { events, seconds, eventsPerSec: events / seconds };
+  return timed(() => {
+    for (let i = 0; i < events; i++) {
+      const nowMs = queue.peekTimeMs();
+      const payload = queue.pop();
+      queue.push(nowMs + rng.exponential(MEAN_DELAY_MS), payload);
+    }
+    return events;
+  });
 }
 const ladder = (): LadderQueue => new LadderQueue(PENDING_EVENTS);
 const binaryHeap = (): EventHeap => new EventHeap(PENDING_EVENTS);
@@ -74,15 +84,8 @@ const MM1_UTILISATION = 0.8;
 const OUR_CUSTOMERS = 8_000_000;
 const SIMPY_CUSTOMERS = 200_000;
 
-interface Mm1Measurement {
-  customers: number;
-  seconds: number;
-  customersPerSec: number;
-  meanResponse: number;
-}
-
 /** M/M/1 on our kernel: an arrival schedules the next one and asks the server for an exponential service. */
-function mm1OnSimulation(customers: number, seed: number): Mm1Measurement {
+function mm1OnSimulation(customers: number, seed: number): Measurement {
   const sim = new Simulation();
   const rng = new Rng(seed);
   const server = new Resource(sim, { servers: 1, name: 'server' });
@@ -97,32 +100,26 @@ function mm1OnSimulation(customers: number, seed: number): Mm1Measurement {
     sim.schedule(rng.exponential(MEAN_DELAY_MS / MM1_UTILISATION), arrive);
   };
   sim.schedule(0, arrive);
-  const startMs = performance.now();
-  sim.run();
-  const seconds = (performance.now() - startMs) / 1000;
-  return { customers: served, seconds, customersPerSec: served / seconds, meanResponse: responseSum / served };
+  const m = timed(() => {
+    sim.run();
+    return served;
+  });
+  return { ...m, meanResponse: responseSum / served };
 }
 
-function mm1OnSimpy(python: string, customers: number, seed: number): Mm1Measurement {
-  const script = fileURLToPath(new URL('./simpy_mm1.py', import.meta.url));
-  const run = spawnSync(python, [script, String(customers), String(MM1_UTILISATION), String(seed)], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`simpy_mm1.py failed: ${run.stderr}`);
-  return JSON.parse(run.stdout) as Mm1Measurement;
+/** Runs one of the SimPy scripts beside this file; each prints {count, seconds, meanResponse?} as JSON. */
+function onSimpy(python: string, script: string, args: number[]): Measurement {
+  const path = fileURLToPath(new URL(`./${script}`, import.meta.url));
+  const run = spawnSync(python, [path, ...args.map(String)], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`${script} failed: ${run.stderr}`);
+  return JSON.parse(run.stdout) as Measurement;
 }
 
-
-function mm1Line(label: string, m: Mm1Measurement): string {
-  const detail = `median of ${REPETITIONS}; ${m.customers.toLocaleString('en-US')} customers in ${m.seconds.toFixed(2)} s, mean response ${m.meanResponse.toFixed(3)}`;
-  return `${label.padEnd(44)} ${`${(m.customersPerSec / 1e6).toFixed(3)} M customers/s`.padStart(19)}   (${detail})`;
-}
-
-/** Runs `measure` REPETITIONS times (seeds SEED, SEED + 1, ...) and keeps the run of median `rate`. */
-function medianRun<T>(measure: (seed: number) => T, rate: (m: T) => number): T {
+/** Runs `measure` REPETITIONS times (seeds SEED, SEED + 1, ...) and keeps the run of median rate. */
+function medianRun(measure: (seed: number) => Measurement): Measurement {
   const runs = Array.from({ length: REPETITIONS }, (_, i) => measure(SEED + i));
   return runs.sort((a, b) => rate(a) - rate(b))[Math.floor(runs.length / 2)];
 }
-const perSec = (m: Measurement): number => m.eventsPerSec;
-const customersPerSec = (m: Mm1Measurement): number => m.customersPerSec;
 
 /** The first Python that can import SimPy 2's API (pyenv's python3 may not see Debian's packages). */
 function findSimpyPython(): { python: string; version: string } | undefined {
@@ -134,21 +131,12 @@ function findSimpyPython(): { python: string; version: string } | undefined {
   return undefined;
 }
 
-function holdOnSimpy(python: string, events: number, seed: number): Measurement {
-  const script = fileURLToPath(new URL('./simpy_hold.py', import.meta.url));
-  const run = spawnSync(python, [script, String(PENDING_EVENTS), String(events), String(seed)], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`simpy_hold.py failed: ${run.stderr}`);
-  const out = JSON.parse(run.stdout) as { events: number; seconds: number; eventsPerSec: number };
-  return { events: out.events, seconds: out.seconds, eventsPerSec: out.eventsPerSec };
-}
-
-function millions(eventsPerSec: number): string {
-  return `${(eventsPerSec / 1e6).toFixed(2)} M events/s`;
-}
-
-function line(label: string, m: Measurement): string {
-  const detail = `median of ${REPETITIONS}; ${m.events.toLocaleString('en-US')} events in ${m.seconds.toFixed(2)} s`;
-  return `${label.padEnd(44)} ${millions(m.eventsPerSec).padStart(16)}   (${detail})`;
+/** A result line: label, rate in millions of `unit` a second, and what it was measured on. */
+function line(label: string, m: Measurement, unit: 'events' | 'customers'): string {
+  const response = m.meanResponse === undefined ? '' : `, mean response ${m.meanResponse.toFixed(3)}`;
+  const detail = `median of ${REPETITIONS}; ${m.count.toLocaleString('en-US')} ${unit} in ${m.seconds.toFixed(2)} s${response}`;
+  const figure = `${(rate(m) / 1e6).toFixed(unit === 'events' ? 2 : 3)} M ${unit}/s`;
+  return `${label.padEnd(44)} ${figure.padStart(19)}   (${detail})`;
 }
 
 function main(): void {
@@ -158,38 +146,38 @@ function main(): void {
 
   // One untimed run so that V8 has compiled the hot paths before we time them.
   holdOnSimulation(OUR_EVENTS / 5, SEED);
-  const ours = medianRun((seed) => holdOnSimulation(OUR_EVENTS, seed), perSec);
+  const ours = medianRun((seed) => holdOnSimulation(OUR_EVENTS, seed));
   holdOnQueue(ladder, OUR_EVENTS / 5, SEED);
-  const ladderOnly = medianRun((seed) => holdOnQueue(ladder, OUR_EVENTS, seed), perSec);
+  const ladderOnly = medianRun((seed) => holdOnQueue(ladder, OUR_EVENTS, seed));
   holdOnQueue(binaryHeap, OUR_EVENTS / 5, SEED);
-  const heapOnly = medianRun((seed) => holdOnQueue(binaryHeap, OUR_EVENTS, seed), perSec);
-  console.log(line('searchsim Simulation (callbacks + Rng)', ours));
-  console.log(line('searchsim LadderQueue alone (+ Rng)', ladderOnly));
-  console.log(line('searchsim EventHeap alone (+ Rng)', heapOnly));
+  const heapOnly = medianRun((seed) => holdOnQueue(binaryHeap, OUR_EVENTS, seed));
+  console.log(line('searchsim Simulation (callbacks + Rng)', ours, 'events'));
+  console.log(line('searchsim LadderQueue alone (+ Rng)', ladderOnly, 'events'));
+  console.log(line('searchsim EventHeap alone (+ Rng)', heapOnly, 'events'));
 
   mm1OnSimulation(OUR_CUSTOMERS / 5, SEED);
-  const oursMm1 = medianRun((seed) => mm1OnSimulation(OUR_CUSTOMERS, seed), customersPerSec);
+  const oursMm1 = medianRun((seed) => mm1OnSimulation(OUR_CUSTOMERS, seed));
 
   const simpy = findSimpyPython();
   if (simpy === undefined) {
     console.log(`\nM/M/1 at utilisation ${MM1_UTILISATION} (closed-form mean response 5)`);
-    console.log(mm1Line('searchsim Simulation + Resource', oursMm1));
+    console.log(line('searchsim Simulation + Resource', oursMm1, 'customers'));
     console.log('SimPy: not found (no python3 can import SimPy; install it with `apt-get install -y python3-simpy`)');
     console.log('ratios: not measured');
     return;
   }
   const [simpyVersion, pythonVersion] = simpy.version.split(' ');
-  const theirs = medianRun((seed) => holdOnSimpy(simpy.python, SIMPY_EVENTS, seed), perSec);
-  console.log(line(`SimPy ${simpyVersion} (Python ${pythonVersion}, yield hold)`, theirs));
-  const ratio = ours.eventsPerSec / theirs.eventsPerSec;
   const verdict = (r: number): string => (r >= TARGET_RATIO ? 'meets' : 'below');
+  const theirs = medianRun((seed) => onSimpy(simpy.python, 'simpy_hold.py', [PENDING_EVENTS, SIMPY_EVENTS, seed]));
+  console.log(line(`SimPy ${simpyVersion} (Python ${pythonVersion}, yield hold)`, theirs, 'events'));
+  const ratio = rate(ours) / rate(theirs);
   console.log(`ratio: searchsim Simulation / SimPy = ${ratio.toFixed(1)}x (${verdict(ratio)} the ${TARGET_RATIO}x target)`);
 
-  const theirsMm1 = medianRun((seed) => mm1OnSimpy(simpy.python, SIMPY_CUSTOMERS, seed), customersPerSec);
+  const theirsMm1 = medianRun((seed) => onSimpy(simpy.python, 'simpy_mm1.py', [SIMPY_CUSTOMERS, MM1_UTILISATION, seed]));
   console.log(`\nM/M/1 at utilisation ${MM1_UTILISATION} (closed-form mean response 5)`);
-  console.log(mm1Line('searchsim Simulation + Resource', oursMm1));
-  console.log(mm1Line(`SimPy ${simpyVersion} (Process, request/hold/release)`, theirsMm1));
-  const ratioMm1 = oursMm1.customersPerSec / theirsMm1.customersPerSec;
+  console.log(line('searchsim Simulation + Resource', oursMm1, 'customers'));
+  console.log(line(`SimPy ${simpyVersion} (Process, request/hold/release)`, theirsMm1, 'customers'));
+  const ratioMm1 = rate(oursMm1) / rate(theirsMm1);
   console.log(`ratio: searchsim / SimPy = ${ratioMm1.toFixed(1)}x (${verdict(ratioMm1)} the ${TARGET_RATIO}x target)`);
 }
 

@@ -6,7 +6,7 @@ schedules one new event at now + an exponential delay. Here each pending event i
 looping on `yield hold`, the idiomatic SimPy form of the same model.
 
 Usage: python3 simpy_hold.py PENDING EVENTS SEED
-Prints one JSON line: {"simpyVersion", "pending", "events", "seconds", "eventsPerSec"}.
+Prints one JSON line: {"simpyVersion", "pending", "count" (events fired), "seconds"}.
 """
 import json
 import random
@@ -49,9 +49,8 @@ def main():
     print(json.dumps({
         "simpyVersion": getattr(SimPy, "__version__", "unknown"),
         "pending": pending,
-        "events": events,
+        "count": events,
         "seconds": seconds,
-        "eventsPerSec": events / seconds,
     }))
 
 

@@ -3,7 +3,7 @@ writes one (a Source process activating one Customer process per arrival; each c
 server, holds it for an exponential service time and releases it).
 
 Usage: python3 simpy_mm1.py CUSTOMERS UTILISATION SEED
-Prints one JSON line: {"simpyVersion", "customers", "seconds", "customersPerSec", "meanResponse"}.
+Prints one JSON line: {"simpyVersion", "count" (customers served), "seconds", "meanResponse"}.
 Times are in units of the mean service time (1).
 """
 import json
@@ -50,9 +50,8 @@ def main():
     seconds = time.perf_counter() - start
     print(json.dumps({
         "simpyVersion": getattr(SimPy, "__version__", "unknown"),
-        "customers": done[0],
+        "count": done[0],
         "seconds": seconds,
-        "customersPerSec": done[0] / seconds,
         "meanResponse": done[1] / done[0],
     }))
 

@@ -54,12 +54,7 @@ export class StationBank {
    * owed is exactly max(0, freeAtMs - nowMs).
    */
   resetMeasures(nowMs: number): void {
-    const free = this.freeAtMs;
-    for (let station = 0; station < this.stations; station++) {
-      let owedMs = 0;
-      for (let i = station * this.servers; i < (station + 1) * this.servers; i++) if (free[i] > nowMs) owedMs += free[i] - nowMs;
-      this.busyMs[station] = owedMs;
-    }
+    for (let station = 0; station < this.stations; station++) this.busyMs[station] = this.owedAfterMs(this.freeAtMs, station, nowMs);
     this.measuringNow = true;
     this.freeAtWhenStoppedMs = null;
   }
@@ -82,10 +77,14 @@ export class StationBank {
    * arriving after `endMs` (changes after the last query) is counted at most up to its server's free time.
    */
   busyWithinMs(station: number, endMs: number): number {
-    const free = this.freeAtWhenStoppedMs ?? this.freeAtMs;
-    let overhangMs = 0;
-    for (let i = station * this.servers; i < (station + 1) * this.servers; i++) if (free[i] > endMs) overhangMs += free[i] - endMs;
-    return Math.max(0, this.busyMs[station] - overhangMs);
+    return Math.max(0, this.busyMs[station] - this.owedAfterMs(this.freeAtWhenStoppedMs ?? this.freeAtMs, station, endMs));
+  }
+
+  /** Work a station's servers have left after `tMs`, by their free times `free`. */
+  private owedAfterMs(free: Float64Array, station: number, tMs: number): number {
+    let owedMs = 0;
+    for (let i = station * this.servers; i < (station + 1) * this.servers; i++) if (free[i] > tMs) owedMs += free[i] - tMs;
+    return owedMs;
   }
 }
 

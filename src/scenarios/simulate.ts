@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Analyzer, Expander, WordNet } from '../analysis/index.ts';
 import {
@@ -11,7 +10,7 @@ import {
   type ServiceModel,
 } from '../cluster/index.ts';
 import { Rng, SearchsimError, errors, shardOf } from '../core/index.ts';
-import { readCorpus, type CorpusOptions, type Doc } from '../corpus/index.ts';
+import { readCorpus, requireFile, type CorpusOptions, type Doc } from '../corpus/index.ts';
 import { hardwarePreset } from '../hardware/index.ts';
 import type { ShardInfo, ShardSet, ShardSetSpec } from '../index/index.ts';
 import { RUN_FORMAT_VERSION, formatBytes, type IndexReport, type RunReport } from '../report/index.ts';
@@ -265,17 +264,14 @@ function checkMemoryFit(source: string, s: Scenario, index: IndexReport, usableB
   );
 }
 
-/** A named trace must be a readable file: said at once, naming the scenario and its field. */
+/** A named trace must be a file (corpus/requireFile's check), said at once with the scenario and its field. */
 function checkTraceFile(source: string, path: string): void {
-  let stat;
   try {
-    stat = statSync(path);
+    requireFile(path, 'trace file');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw scenarioError(source, 'workload.trace', code === 'ENOENT' ? `no such trace file ${path}` : `cannot read the trace file ${path} (${code})`);
+    if (e instanceof SearchsimError && e.isUserError) throw scenarioError(source, 'workload.trace', e.message);
+    throw e;
   }
-  if (stat.isDirectory()) throw scenarioError(source, 'workload.trace', `${path} is a directory, not a trace file`);
-  if (!stat.isFile()) throw scenarioError(source, 'workload.trace', `${path} is not a regular file (a trace is read twice or more when cycled)`);
 }
 
 /**

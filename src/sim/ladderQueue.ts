@@ -102,6 +102,9 @@ export class LadderQueue {
   private st = new Float64Array(64);
   private sp = new Int32Array(64);
   private count = 0;
+  // results of scanSpan; doubles from the start (see r0Start)
+  private spanMin = NaN;
+  private spanMax = NaN;
 
   constructor(initialCapacity = 64, thres = 50, topFactor = 2) {
     this.thres = thres;
@@ -331,18 +334,11 @@ export class LadderQueue {
     this.bn = 0;
     for (;;) {
       if (this.R === 0) {
-        const n = this.topCount;
         const head = this.topHead;
         // min / max of the Top are found here rather than tracked in pushTop (keeps pushTop small)
-        let min = Infinity;
-        let max = -Infinity;
-        const nf = this.nf;
-        const ni = this.ni;
-        for (let i = head; i >= 0; i = ni[4 * i + 3]) {
-          const t = nf[2 * i];
-          if (t < min) min = t;
-          if (t > max) max = t;
-        }
+        const n = this.scanSpan(head);
+        const min = this.spanMin;
+        const max = this.spanMax;
         this.topHead = -1;
         this.topCount = 0;
         this.topStart = max;
@@ -391,17 +387,9 @@ export class LadderQueue {
         return;
       }
       heads[c] = -1;
-      let n = 0;
-      let min = Infinity;
-      let max = -Infinity;
-      const nf = this.nf;
-      const ni = this.ni;
-      for (let i = head; i >= 0; i = ni[4 * i + 3]) {
-        const t = nf[2 * i];
-        if (t < min) min = t;
-        if (t > max) max = t;
-        n++;
-      }
+      const n = this.scanSpan(head);
+      const min = this.spanMin;
+      const max = this.spanMax;
       // The child rung covers the whole parent bucket (width / n each), as in the paper, not just
       // [min, max] of what is in it now: later pushes into this bucket's time range must spread over
       // the child too (with a [min, max] child they all piled into its last bucket - far-future
@@ -414,6 +402,24 @@ export class LadderQueue {
       }
       this.spawn(this.R, head, min, inv, n);
     }
+  }
+
+  /** Earliest and latest time of a list, left in spanMin / spanMax (refills only); returns its length. */
+  private scanSpan(head: number): number {
+    const nf = this.nf;
+    const ni = this.ni;
+    let n = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = head; i >= 0; i = ni[4 * i + 3]) {
+      const t = nf[2 * i];
+      if (t < min) min = t;
+      if (t > max) max = t;
+      n++;
+    }
+    this.spanMin = min;
+    this.spanMax = max;
+    return n;
   }
 
   /** New rung r from a newest-first list; its buckets are newest-first too. */

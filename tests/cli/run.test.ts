@@ -72,10 +72,10 @@ describe('searchsim run', () => {
       file('with-trace.json', JSON.stringify({ workload: { trace, arrival: { kind: 'poisson', qps: 10 }, queries: 10 }, cluster: {}, service: { kind: 'deterministic', ms: 1 } }));
     const missing = cli('run', scenario('nope.jsonl'));
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/^searchsim: .*with-trace\.json: workload\.trace: no such trace file .*nope\.jsonl\n$/);
+    expect(missing.stderr).toMatch(/^searchsim: .*with-trace\.json: workload\.trace: .*nope\.jsonl: no such trace file\n$/);
     const folder = cli('run', scenario('.'));
     expect(folder.code).toBe(2);
-    expect(folder.stderr).toMatch(/^searchsim: .*with-trace\.json: workload\.trace: .* is a directory, not a trace file\n$/);
+    expect(folder.stderr).toMatch(/^searchsim: .*with-trace\.json: workload\.trace: .*: expected a trace file, got a directory\n$/);
   });
 
   it('a missing scenario file', () => {

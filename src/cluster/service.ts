@@ -1,5 +1,5 @@
 import { errors, type Rng } from '../core/index.ts';
-import { RECORD_HEAD, type QueryWork } from '../index/index.ts';
+import { recordDecoded, recordHits, recordTerms, tripleAt, type QueryWork } from '../index/index.ts';
 
 /**
  * One query as the cluster sees it: the work of each shard, from real shard receipts (scaled to the
@@ -136,16 +136,17 @@ export class IndexServiceModel implements ServiceModel {
       return;
     }
     const w = qw.work;
-    const r = qw.offsets[this.pos];
-    const decodedReal = w[r];
-    const m = w[r + 2];
+    const k = this.pos;
+    const r = qw.offsets[k];
+    const decodedReal = recordDecoded(qw, k);
+    const m = recordTerms(qw, k);
     if (out.readKeys.length < m) {
       out.readKeys = new Int32Array(m * 2);
       out.readBytes = new Float64Array(m * 2);
     }
     let postings = 0;
     for (let j = 0; j < m; j++) {
-      const at = r + RECORD_HEAD + 3 * j;
+      const at = tripleAt(r, j);
       postings += w[at + 1];
       out.readKeys[j] = q.termKeys[w[at]];
       out.readBytes[j] = w[at + 2] * this.scale.bytes;
@@ -154,7 +155,7 @@ export class IndexServiceModel implements ServiceModel {
     out.reads = m;
     out.touchedShare = postings > 0 ? Math.min(1, decodedReal / postings) : 1;
     out.postingsDecoded = decoded;
-    out.hits = w[r + 1];
+    out.hits = recordHits(qw, k);
     out.cpuMs = (decoded * this.cpu.nsPerPosting + t * this.cpu.nsPerTerm + this.cpu.nsPerRequest) / 1e6;
   }
 }

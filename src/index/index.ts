@@ -6,24 +6,32 @@ export { analyzeQuery, mergeTerms, MATCH_MODES } from './query.ts';
 export type { MatchMode, SearchRequest, WeightedTerm } from './query.ts';
 export { SEGMENT_FORMAT_VERSION, Segment, SegmentBuilder } from './segment.ts';
 export { ShardGroup } from './shardGroup.ts';
-export { ShardIndex, WORK_HEAD, sumStats, workStride } from './shardIndex.ts';
-export type { AnalyzedDoc, GlobalStats, Receipt, ShardIndexOptions, ShardResult, ShardStats } from './shardIndex.ts';
+export type { ShardInfo } from './shardGroup.ts';
+export { ShardIndex, sumStats } from './shardIndex.ts';
+export type { AnalyzedDoc, GlobalStats, ShardIndexOptions, ShardResult, ShardStats } from './shardIndex.ts';
 export {
-  LocalShards,
-  applyUpdates,
-  batchTerms,
-  globalStatsFor,
-  loadShards,
-  mergeShardResults,
-  routeUpdates,
-  validateSpec,
+  DENSE_DECODED,
+  DENSE_HITS,
+  GroupWorkWriter,
   RECORD_HEAD,
+  TERM_TRIPLE,
+  WORK_HEAD,
   denseWork,
   packWork,
+  recordDecoded,
+  recordHits,
+  recordTerms,
+  tripleAt,
   unpackWork,
   withHitIds,
-} from './shardSet.ts';
-export type { QueryResult, QueryWork, ShardInfo, ShardSet, ShardSetSpec, UpdateOp, UpdateResult } from './shardSet.ts';
+  workStride,
+} from './receipt.ts';
+export type { QueryWork, Receipt } from './receipt.ts';
+export { LocalShards } from './localShards.ts';
+export { batchTerms, globalStatsFor, loadShards, mergeShardResults, validateSpec } from './shardSet.ts';
+export type { QueryResult, ShardSet, ShardSetSpec } from './shardSet.ts';
+export { applyUpdates, routeUpdates } from './updates.ts';
+export type { UpdateOp, UpdateResult } from './updates.ts';
 export { DEFAULT_DISK_CACHE_BYTES, DiskStore, MemoryStore, createStore } from './storage.ts';
 export type { PostingStore, StorageSpec } from './storage.ts';
 export { TopK, compareHits, mergeTopK, ranksBefore } from './topk.ts';

@@ -1,9 +1,20 @@
 import { Analyzer } from '../analysis/index.ts';
-import { F64Column } from './bytes.ts';
 import type { SearchRequest } from './query.ts';
+import { GroupWorkWriter, workStride } from './receipt.ts';
 import { mergeTopK, type Hit } from './topk.ts';
-import { WORK_HEAD, workStride, type GlobalStats, type ShardIndex, type ShardResult, type ShardStats } from './shardIndex.ts';
-import { applyUpdates, routeUpdates, type ShardInfo, type UpdateOp, type UpdateResult } from './shardSet.ts';
+import type { GlobalStats, ShardIndex, ShardResult, ShardStats } from './shardIndex.ts';
+import { applyUpdates, routeUpdates, type UpdateOp, type UpdateResult } from './updates.ts';
+
+/** What a shard holds, for reports and the memory-fit check. */
+export interface ShardInfo {
+  shard: number;
+  docs: number;
+  postingBytes: number;
+  /** Posting lists held (terms per segment). */
+  lists: number;
+  segments: number;
+}
+
 
 /**
  * The shards one thread holds, in a fixed order, and what it answers for them all at once. `LocalShards`
@@ -76,22 +87,18 @@ export class ShardGroup {
   }
 
   /**
-   * Receipts of the shards that hold a term of each request, sparse, in one array: per request the count
-   * n, then n times (shard id, decoded, hits, m, then m times (term index, postings, bytes)) for the m
-   * terms with postings on that shard; shards in `order`. A shard not listed did no work beyond looking
-   * the terms up.
-   */
-  /**
-   * ...and, when asked, each request's top k over these shards (for a caller that needs to know which
-   * documents a query returns, such as staleness under updates).
+   * Receipts of the shards that hold a term of each request, in the group layout of receipt.ts (shards
+   * in `order`; a shard not listed did no work beyond looking the terms up) and, when asked, each
+   * request's top k over these shards (for a caller that needs to know which documents a query returns,
+   * such as staleness under updates).
    */
   work(requests: readonly SearchRequest[], globals: readonly GlobalStats[], withHits = false): { work: Float64Array; hits: Hit[][] | null } {
     const hits: Hit[][] | null = withHits ? [] : null;
-    const out = new F64Column(1024);
+    const out = new GroupWorkWriter();
     const scratch = new Float64Array(workStride(Math.max(1, ...requests.map((r) => r.terms.length))));
     requests.forEach((r, q) => {
       const { shards, terms } = this.presentTerms(r);
-      out.push(shards.length);
+      out.request(shards.length);
       const stride = workStride(r.terms.length);
       const lists: Hit[][] = [];
       for (let k = 0; k < shards.length; k++) {
@@ -99,25 +106,11 @@ export class ShardGroup {
         const idx = this.shard(shards[k]);
         if (hits) lists.push(idx.searchPackedWithHits(r, globals[q], scratch, 0, terms[k]));
         else idx.searchPacked(r, globals[q], scratch, 0, terms[k]);
-        out.push(this.order[shards[k]]);
-        out.push(scratch[0]);
-        out.push(scratch[1]);
-        const mAt = out.length;
-        out.push(0);
-        let m = 0;
-        for (const t of terms[k]) {
-          const p = scratch[WORK_HEAD + 2 * t];
-          if (p === 0) continue;
-          out.push(t);
-          out.push(p);
-          out.push(scratch[WORK_HEAD + 2 * t + 1]);
-          m++;
-        }
-        out.set(mAt, m);
+        out.shard(this.order[shards[k]], scratch, terms[k]);
       }
       if (hits) hits.push(mergeTopK(lists, r.k));
     });
-    return { work: out.view().slice(), hits };
+    return { work: out.finish(), hits };
   }
 
   /**

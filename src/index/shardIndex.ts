@@ -5,6 +5,7 @@ import type { SearchRequest } from './query.ts';
 import { Segment, SegmentBuilder } from './segment.ts';
 import type { StorageSpec } from './storage.ts';
 import { TopK, type Hit } from './topk.ts';
+import { DENSE_DECODED, DENSE_HITS, WORK_HEAD, workStride, type Receipt } from './receipt.ts';
 
 /** A document ready for indexing: its id and its index terms in text order. */
 export interface AnalyzedDoc {
@@ -24,23 +25,6 @@ export interface GlobalStats extends CollectionStats {
   df: number[];
 }
 
-/**
- * The work one shard did for one query: what the simulator turns into time. Per term: the postings in
- * its lists on this shard and their encoded bytes (what a disk read moves); in all: the postings decoded
- * (whole blocks) and scored. Identical whatever the storage mode.
- */
-export interface Receipt {
-  terms: number;
-  /** Hits this shard returned (at most k). */
-  hits: number;
-  postings: number;
-  bytes: number;
-  decoded: number;
-  scored: number;
-  termPostings: number[];
-  termBytes: number[];
-}
-
 export interface ShardResult {
   hits: Hit[];
   receipt: Receipt;
@@ -51,16 +35,6 @@ export interface ShardIndexOptions {
   bm25: Bm25Params;
   /** Segments kept before the smallest are merged. Default 8. */
   maxSegments: number;
-}
-
-/**
- * A receipt packed for the simulator: `WORK_HEAD + 2 * terms` numbers: postings decoded, hits returned,
- * then per request term its postings and encoded bytes on the shard. (Postings scored, which the cost
- * model does not use, stay in the full `Receipt`.) Cheap to move between threads and to cache.
- */
-export const WORK_HEAD = 2;
-export function workStride(terms: number): number {
-  return WORK_HEAD + 2 * terms;
 }
 
 const LOC_SCALE = 2 ** 26; // documents per segment < 64 M; serials < 2^27
@@ -232,7 +206,7 @@ export class ShardIndex {
       hits: heap.size,
       postings: 0,
       bytes: 0,
-      decoded: packed[0],
+      decoded: packed[DENSE_DECODED],
       scored: this.lastScored,
       termPostings: new Array<number>(nq),
       termBytes: new Array<number>(nq),
@@ -289,7 +263,7 @@ export class ShardIndex {
       else searchOr(seg, req, w, scorer, heap, out, at, scratch);
     }
     this.lastScored = scratch.scored;
-    out[at + 1] = heap.size;
+    out[at + DENSE_HITS] = heap.size;
     return heap;
   }
 
@@ -481,7 +455,7 @@ function searchOr(
     }
     matched.fill(0, 0, nq);
   }
-  for (const l of lists) out[at] += l.cur.decoded;
+  for (const l of lists) out[at + DENSE_DECODED] += l.cur.decoded;
   scratch.scored += scored;
 }
 
@@ -527,7 +501,7 @@ function searchAnd(
     }
     d = lead.next();
   }
-  for (const l of lists) out[at] += l.cur.decoded;
+  for (const l of lists) out[at + DENSE_DECODED] += l.cur.decoded;
   scratch.scored += scored;
 }
 

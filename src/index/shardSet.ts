@@ -3,10 +3,12 @@ import { errors, shardOf } from '../core/index.ts';
 import { readCorpus, type CorpusOptions } from '../corpus/index.ts';
 import { DEFAULT_BM25, validateBm25, type Bm25Params } from './bm25.ts';
 import type { SearchRequest } from './query.ts';
-import { ShardGroup } from './shardGroup.ts';
-import { ShardIndex, WORK_HEAD, sumStats, workStride, type GlobalStats, type Receipt, type ShardResult, type ShardStats } from './shardIndex.ts';
+import type { QueryWork, Receipt } from './receipt.ts';
+import type { ShardInfo } from './shardGroup.ts';
+import { ShardIndex, sumStats, type GlobalStats, type ShardResult, type ShardStats } from './shardIndex.ts';
 import type { StorageSpec } from './storage.ts';
 import { mergeTopK, type Hit } from './topk.ts';
+import type { UpdateOp, UpdateResult } from './updates.ts';
 
 /** How to build a set of shards from a corpus. Plain data: it crosses to worker threads. */
 export interface ShardSetSpec {
@@ -19,115 +21,10 @@ export interface ShardSetSpec {
   bm25?: Bm25Params;
 }
 
-/** A change to the collection. */
-export type UpdateOp = { op: 'upsert'; id: string; title?: string; text: string } | { op: 'delete'; id: string };
-
-export interface UpdateResult {
-  applied: number;
-  /** Deletes of ids that were not in the collection: counted and reported, never fatal. */
-  unknownDeletes: string[];
-}
-
 /** One query's answer across all shards: the merged top k and each shard's receipt (index = shard id). */
 export interface QueryResult {
   hits: Hit[];
   receipts: Receipt[];
-}
-
-/**
- * One query's work on the shards, sparse twice over: `shards` lists (ascending) the shards holding a term
- * of the query; for the k-th, `work` from `offsets[k]` holds decoded, hits, m, then m times (term index,
- * postings, encoded bytes) for the terms with postings there. Shards not listed, and terms not listed,
- * did no work beyond the lookup. Single precision keeps a receipt cache small: counts and byte sizes
- * below 2^24 (16.7 M) are exact, larger ones round to 1 part in 10^7, far below what the cost model can
- * tell apart.
- */
-export interface QueryWork {
-  shards: Int32Array;
-  /** The ids the query returns (its top k), when asked for. */
-  hitIds?: string[];
-  offsets: Int32Array;
-  work: Float32Array;
-}
-/** Numbers before the term triples of a shard's record in `QueryWork.work`. */
-export const RECORD_HEAD = 3;
-
-/** Splits `ShardGroup.work` output (possibly from several groups) into one `QueryWork` per request. */
-export function unpackWork(requests: readonly SearchRequest[], parts: readonly Float64Array[]): QueryWork[] {
-  const at = parts.map(() => 0);
-  return requests.map(() => {
-    const entries: { shard: number; part: number; from: number; len: number }[] = [];
-    parts.forEach((p, i) => {
-      const n = p[at[i]++];
-      for (let k = 0; k < n; k++) {
-        const m = p[at[i] + 3];
-        const len = RECORD_HEAD + 3 * m;
-        entries.push({ shard: p[at[i]], part: i, from: at[i] + 1, len });
-        at[i] += 1 + len;
-      }
-    });
-    entries.sort((a, b) => a.shard - b.shard);
-    const shards = new Int32Array(entries.length);
-    const offsets = new Int32Array(entries.length + 1);
-    let size = 0;
-    for (const e of entries) size += e.len;
-    const work = new Float32Array(size);
-    let w = 0;
-    entries.forEach((e, k) => {
-      shards[k] = e.shard;
-      offsets[k] = w;
-      work.set(parts[e.part].subarray(e.from, e.from + e.len), w);
-      w += e.len;
-    });
-    offsets[entries.length] = w;
-    return { shards, offsets, work };
-  });
-}
-
-/** Attaches each request's merged top k (from one or more groups) to its work. */
-export function withHitIds(works: QueryWork[], groupHits: Hit[][][] | null, k?: number[]): QueryWork[] {
-  if (!groupHits) return works;
-  works.forEach((w, q) => {
-    const merged = groupHits.length === 1 ? groupHits[0][q] : mergeTopK(groupHits.map((g) => g[q]), k ? k[q] : Infinity);
-    w.hitIds = merged.map((h) => h.id);
-  });
-  return works;
-}
-
-/** Expands a sparse `QueryWork` to one `workStride` block per shard (zeros where absent). */
-export function denseWork(w: QueryWork, shardCount: number, terms: number): Float32Array {
-  const stride = workStride(terms);
-  const out = new Float32Array(shardCount * stride);
-  w.shards.forEach((s, k) => {
-    const r = w.offsets[k];
-    out[s * stride] = w.work[r];
-    out[s * stride + 1] = w.work[r + 1];
-    for (let j = 0; j < w.work[r + 2]; j++) {
-      const t = w.work[r + RECORD_HEAD + 3 * j];
-      out[s * stride + WORK_HEAD + 2 * t] = w.work[r + RECORD_HEAD + 3 * j + 1];
-      out[s * stride + WORK_HEAD + 2 * t + 1] = w.work[r + RECORD_HEAD + 3 * j + 2];
-    }
-  });
-  return out;
-}
-
-/** Packs a receipt object in the `workStride` layout (the inverse of what `searchPacked` writes). */
-export function packWork(r: Receipt, out: Float64Array, at: number): void {
-  out[at] = r.decoded;
-  out[at + 1] = r.hits;
-  for (let j = 0; j < r.termPostings.length; j++) {
-    out[at + WORK_HEAD + 2 * j] = r.termPostings[j];
-    out[at + WORK_HEAD + 2 * j + 1] = r.termBytes[j];
-  }
-}
-
-export interface ShardInfo {
-  shard: number;
-  docs: number;
-  postingBytes: number;
-  /** Posting lists held (terms per segment). */
-  lists: number;
-  segments: number;
 }
 
 /**
@@ -215,87 +112,3 @@ export function mergeShardResults(requests: readonly SearchRequest[], perShard: 
   }));
 }
 
-/** Groups update operations by owning shard, keeping their order. */
-export function routeUpdates(ops: readonly UpdateOp[], shardCount: number): Map<number, UpdateOp[]> {
-  const by = new Map<number, UpdateOp[]>();
-  for (const op of ops) {
-    const s = shardOf(op.id, shardCount);
-    let l = by.get(s);
-    if (!l) by.set(s, (l = []));
-    l.push(op);
-  }
-  return by;
-}
-
-/** Applies one shard's operations in order: runs of upserts become one delta segment. */
-export function applyUpdates(index: ShardIndex, analyzer: Analyzer, ops: readonly UpdateOp[], onTerm?: (term: string) => void): UpdateResult {
-  const unknownDeletes: string[] = [];
-  let pending: { id: string; terms: string[] }[] = [];
-  const flush = () => {
-    index.upsert(pending);
-    pending = [];
-  };
-  for (const op of ops) {
-    if (op.op === 'upsert') {
-      const terms = analyzer.terms(op.title ? `${op.title}\n${op.text}` : op.text);
-      if (onTerm) for (const t of terms) onTerm(t);
-      pending.push({ id: op.id, terms });
-    } else {
-      // A pending upsert of the same id must land before its delete.
-      if (pending.some((p) => p.id === op.id)) flush();
-      unknownDeletes.push(...index.delete([op.id]));
-    }
-  }
-  flush();
-  return { applied: ops.length - unknownDeletes.length, unknownDeletes };
-}
-
-/** All shards in this thread: for tests, small runs and as the reference for `WorkerShards`. */
-export class LocalShards implements ShardSet {
-  private constructor(
-    readonly spec: ShardSetSpec,
-    private readonly group: ShardGroup,
-  ) {}
-
-  static async open(spec: ShardSetSpec): Promise<LocalShards> {
-    const m = await loadShards(spec);
-    const order = Array.from({ length: spec.shards }, (_, i) => i);
-    return new LocalShards(spec, new ShardGroup(order, m, spec.shards, new Analyzer(spec.analyzer)));
-  }
-
-  get shardCount(): number {
-    return this.spec.shards;
-  }
-
-  async info(): Promise<ShardInfo[]> {
-    return this.group.info();
-  }
-
-  async vocabulary(): Promise<string[]> {
-    return this.group.vocabulary().sort();
-  }
-
-  private globals(requests: readonly SearchRequest[]): GlobalStats[] {
-    const terms = batchTerms(requests);
-    return globalStatsFor(requests, terms, this.group.stats(terms));
-  }
-
-  async search(requests: readonly SearchRequest[]): Promise<QueryResult[]> {
-    if (requests.length === 0) return [];
-    return mergeShardResults(requests, this.group.search(requests, this.globals(requests)));
-  }
-
-  async work(requests: readonly SearchRequest[], options: { hits?: boolean } = {}): Promise<QueryWork[]> {
-    if (requests.length === 0) return [];
-    const { work, hits } = this.group.work(requests, this.globals(requests), options.hits === true);
-    return withHitIds(unpackWork(requests, [work]), hits ? [hits] : null);
-  }
-
-  async update(ops: readonly UpdateOp[]): Promise<UpdateResult> {
-    return this.group.update(ops);
-  }
-
-  async close(): Promise<void> {
-    this.group.close();
-  }
-}

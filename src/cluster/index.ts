@@ -1,10 +1,16 @@
-export { Cluster, INDEX_MODES } from './cluster.ts';
-export type { ClusterOptions, IndexMode, QueryOutcome } from './cluster.ts';
+export { SimulatedCluster } from './cluster.ts';
+export type { ClusterOptions } from './cluster.ts';
+export { INDEX_MODES, LeafCharge, MachineBank } from './machines.ts';
+export type { IndexMode, LeafListener, MachineOptions } from './machines.ts';
+export { PendingLeaf, Router } from './router.ts';
+export type { RouterOptions } from './router.ts';
 export { SELECTION_POLICIES, replicaSelector } from './selection.ts';
 export type { ReplicaSelector, SelectionPolicy } from './selection.ts';
+export type { QueryOutcome, ServingFigures, ServingModel, UpdateCharges } from './serving.ts';
 export { IndexServiceModel, SyntheticServiceModel, newLeafDemand } from './service.ts';
 export type { IndexScale, LeafCpuCost, LeafDemand, PreparedQuery, ServiceModel, SyntheticService } from './service.ts';
 export { Outstanding, StationBank } from './stations.ts';
+export type { StationListener, StationRecord } from './stations.ts';
 export { ByteLru, LruCacheBuffer } from './bufferCache.ts';
 export type { BufferCache } from './bufferCache.ts';
 export { BatchPolicy, IncrementalPolicy, updatePolicy } from './updatePolicy.ts';

@@ -8,6 +8,8 @@ import { errors } from '../core/index.ts';
  */
 export interface ReplicaSelector {
   readonly name: SelectionPolicy;
+  /** Whether `choose` reads the replicas' load (the router then counts outstanding requests). */
+  readonly usesLoad: boolean;
   /** `load(replica)` is the requests outstanding at that replica as the router sees them now. */
   choose(shard: number, replicas: number, load: (replica: number) => number): number;
 }
@@ -18,6 +20,7 @@ export const SELECTION_POLICIES: readonly SelectionPolicy[] = ['round-robin', 'r
 /** Each shard cycles through its replicas. */
 class RoundRobin implements ReplicaSelector {
   readonly name = 'round-robin' as const;
+  readonly usesLoad = false;
   private next: Int32Array;
   constructor(shards: number) {
     this.next = new Int32Array(shards);
@@ -32,6 +35,7 @@ class RoundRobin implements ReplicaSelector {
 /** Uniformly at random. */
 class RandomChoice implements ReplicaSelector {
   readonly name = 'random' as const;
+  readonly usesLoad = false;
   constructor(private readonly rng: Rng) {}
   choose(_shard: number, replicas: number): number {
     return replicas === 1 ? 0 : this.rng.int(replicas);
@@ -41,6 +45,7 @@ class RandomChoice implements ReplicaSelector {
 /** The replica with the fewest outstanding requests; ties go to the lowest-numbered replica after a rotating start. */
 class LeastOutstanding implements ReplicaSelector {
   readonly name = 'least-outstanding' as const;
+  readonly usesLoad = true;
   private start: Int32Array;
   constructor(shards: number) {
     this.start = new Int32Array(shards);
@@ -68,6 +73,7 @@ class LeastOutstanding implements ReplicaSelector {
  */
 class PowerOfTwo implements ReplicaSelector {
   readonly name = 'power-of-two' as const;
+  readonly usesLoad = true;
   constructor(private readonly rng: Rng) {}
   choose(_shard: number, replicas: number, load: (r: number) => number): number {
     if (replicas === 1) return 0;

@@ -91,7 +91,7 @@ export class SyntheticServiceModel implements ServiceModel {
   }
 }
 
-/** How receipts measured on the real shards scale to the modelled index (DESIGN.md section 2, Scale). */
+/** How receipts measured on the real shards scale to the modelled index (docs/DESIGN.md section 2, Scale). */
 export interface IndexScale {
   /** Modelled documents / real documents. */
   postings: number;

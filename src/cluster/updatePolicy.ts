@@ -1,6 +1,6 @@
 import { errors } from '../core/index.ts';
 import { diskReadMs } from '../hardware/index.ts';
-import type { Cluster } from './cluster.ts';
+import type { UpdateCharges } from './serving.ts';
 
 /**
  * How a change reaches the serving machines: the update-policy seam (contract:
@@ -16,7 +16,7 @@ export interface UpdatePolicy {
    * Runs at the commit time (the simulation's now): charges applying one change of `terms` distinct terms
    * to every replica of `shard`, and returns when the last replica has applied it.
    */
-  commit(cluster: Cluster, shard: number, terms: number, nowMs: number): number;
+  commit(machines: UpdateCharges, shard: number, terms: number, nowMs: number): number;
   /** Whether a replica is out of rotation (being reloaded) at `nowMs`. */
   outOfRotation(replica: number, nowMs: number): boolean;
   /**
@@ -130,18 +130,18 @@ export class IncrementalPolicy implements UpdatePolicy {
   schedule(changeMs: number): { commitMs: number } {
     return { commitMs: changeMs + this.delayMs };
   }
-  commit(cluster: Cluster, shard: number, terms: number, nowMs: number): number {
-    const hw = cluster.options.hardware;
+  commit(machines: UpdateCharges, shard: number, terms: number, nowMs: number): number {
+    const hw = machines.hardware;
     let visible = nowMs;
     for (let r = 0; r < this.cost.replicas; r++) {
       const machine = shard * this.cost.replicas + r;
       let end: number;
       if (this.cost.mode === 'memory') {
         const cpuMs = ((terms * 2 * hw.cpu.nsPerTerm + hw.cpu.nsPerRequest) / 1e6) * this.cost.weight;
-        end = cluster.chargeCpu(machine, nowMs, cpuMs);
+        end = machines.chargeCpu(machine, nowMs, cpuMs);
       } else {
         const ioMs = terms * 2 * diskReadMs(hw.disk, this.cost.meanListBytes) * this.cost.weight;
-        end = cluster.chargeDisk(machine, nowMs, ioMs);
+        end = machines.chargeDisk(machine, nowMs, ioMs);
       }
       if (end > visible) visible = end;
     }

@@ -3,3 +3,4 @@ export type { ErrorCode, InputLocation } from './errors.ts';
 export { fnv1a32, shardOf } from './hash.ts';
 export type { Bytes, SimMs } from './units.ts';
 export { Rng } from './rng.ts';
+export { grown } from './arrays.ts';

@@ -1,7 +1,7 @@
 import type { CpuProfile, DiskProfile, MemoryProfile, NetworkProfile } from './profiles.ts';
 
 /**
- * The cost model (DESIGN.md section 3): pure functions from work to milliseconds or joules. Nothing here
+ * The cost model (docs/DESIGN.md section 3): pure functions from work to milliseconds or joules. Nothing here
  * sleeps or keeps state; queues belong to the simulator.
  */
 

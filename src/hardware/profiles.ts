@@ -67,7 +67,7 @@ export const DISKS: Record<string, DiskProfile> = {
    * (data sheets give 8.5-9.0 ms), 7200 rpm = 8.33 ms a rotation (4.17 ms average latency), 25-50 MB/s
    * sustained from inner to outer zone (35 MB/s taken), 80 GB. Active power: an estimate of 9.5 W
    * (7200 rpm IDE data sheets of the time list about 8-12 W seeking). Seek + half rotation = 12.7 ms,
-   * the "about 13 ms" random read of ../shared/DESIGN.md.
+   * the "about 13 ms" random read of docs/DESIGN.md section 1.
    */
   'hdd-2001': {
     name: 'hdd-2001',
@@ -96,8 +96,8 @@ export const DISKS: Record<string, DiskProfile> = {
 
 export const MEMORIES: Record<string, MemoryProfile> = {
   /**
-   * PC133 SDRAM: 133 MHz x 8 bytes = 1.06 GB/s peak, "about 1 GB/s" sustained (DESIGN.md section 3);
-   * 2 GB per server (DESIGN.md). Reserved: 256 MB for the OS and the server process (an estimate).
+   * PC133 SDRAM: 133 MHz x 8 bytes = 1.06 GB/s peak, "about 1 GB/s" sustained (docs/DESIGN.md section 3);
+   * 2 GB per server (docs/DESIGN.md section 3). Reserved: 256 MB for the OS and the server process (an estimate).
    * Energy: a PC133 DIMM draws about 3 W active (Micron SDRAM data sheets, IDD about 0.9 A at 3.3 V) while
    * streaming about 1 GB/s: about 3 nJ per byte.
    */
@@ -161,7 +161,7 @@ export const CPUS: Record<string, CpuProfile> = {
 export const NETWORKS: Record<string, NetworkProfile> = {
   /**
    * 100 Mbit/s Ethernet to each rack machine (Barroso et al. 2003: 100 Mbps to the servers, gigabit
-   * between racks), about 0.5 ms round trip in a datacenter (DESIGN.md): 0.25 ms one way. Energy per byte:
+   * between racks), about 0.5 ms round trip in a datacenter (docs/DESIGN.md section 3): 0.25 ms one way. Energy per byte:
    * not modelled for 2001 (0).
    */
   'net-2001': { name: 'net-2001', oneWayMs: 0.25, bandwidthBytesPerMs: (100 / 8) * MB * PER_MS, pjPerByte: 0 },

@@ -5,7 +5,7 @@ import type { ReplayResult } from '../workload/index.ts';
  * utilisation lists every machine. */
 export const RUN_FORMAT_VERSION = 2;
 
-/** The modelled index beside the real one it was measured on (DESIGN.md section 2, Scale). */
+/** The modelled index beside the real one it was measured on (docs/DESIGN.md section 2, Scale). */
 export interface IndexReport {
   realDocs: number;
   realIndexBytes: number;

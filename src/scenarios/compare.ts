@@ -1,5 +1,6 @@
 import type { RunReport } from '../report/index.ts';
-import type { LoadedScenario } from './load.ts';
+import { relative } from 'node:path';
+import { resolvePath, type LoadedScenario } from './load.ts';
 import { RunContext, simulate, type SimulateOptions } from './simulate.ts';
 import { expansionStudy, updateRateStudy } from './study.ts';
 import type { Slo } from './slo.ts';
@@ -73,12 +74,14 @@ export async function compareScenarios(
   ctx: RunContext,
   onStep?: (what: string) => void,
 ): Promise<Comparison> {
+  // The contender runs the baseline's workload; a trace path in it is the baseline's, so it is
+  // re-expressed from the contender's folder (every other path of the contender stays its own).
+  const workload = structuredClone(baseline.scenario.workload);
+  if (workload.trace !== undefined) workload.trace = relative(contender.baseDir, resolvePath(baseline.baseDir, workload.trace)) || '.';
   const contenderOnSameWorkload: LoadedScenario = {
     ...contender,
-    scenario: { ...structuredClone(contender.scenario), seed: baseline.scenario.seed, workload: structuredClone(baseline.scenario.workload) },
+    scenario: { ...structuredClone(contender.scenario), seed: baseline.scenario.seed, workload },
   };
-  // Workload paths resolve against the baseline's folder.
-  contenderOnSameWorkload.baseDir = contender.scenario.workload.trace === undefined && baseline.scenario.workload.trace !== undefined ? baseline.baseDir : contender.baseDir;
   const sides: [string, LoadedScenario][] = [
     ['baseline', baseline],
     ['contender', contenderOnSameWorkload],

@@ -15,7 +15,22 @@ import { hardwarePreset } from '../hardware/index.ts';
 import type { ShardInfo, ShardSet, ShardSetSpec } from '../index/index.ts';
 import { RUN_FORMAT_VERSION, formatBytes, type IndexReport, type RunReport } from '../report/index.ts';
 import { openShards } from '../shard/index.ts';
-import { QueryPreparer, ReceiptCache, blankPreparer, generateUpdates, readUpdateTrace, type ReplayUpdates, type UpdateEvent, blankQueries, cycleTrace, replay, type ArrivalSpec, type Preparer, type SourcedQuery } from '../workload/index.ts';
+import {
+  QueryPreparer,
+  ReceiptCache,
+  blankPreparer,
+  blankQueries,
+  cycleTrace,
+  generateUpdates,
+  readUpdateTrace,
+  replay,
+  simulatedTarget,
+  type ArrivalSpec,
+  type Preparer,
+  type ReplayUpdates,
+  type SourcedQuery,
+  type UpdateEvent,
+} from '../workload/index.ts';
 import { BRIN_PAGE_INDEX_BYTES_PER_DOC, PACKAGE_ROOT } from './constants.ts';
 import { resolvePath, scenarioError, type LoadedScenario } from './load.ts';
 import { QPS_RANGE, type Scenario } from './schema.ts';
@@ -196,13 +211,13 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
         queries: s.workload.queries,
         warmupQueries: s.workload.warmupQueries,
         arrival: s.workload.arrival as ArrivalSpec,
-        cluster: clusterOptions,
+        reportCache: s.cluster.mode === 'disk',
         onOutcome: options.onOutcome,
         updates,
       },
       source,
       preparer,
-      service,
+      simulatedTarget(clusterOptions, service, s.seed),
       options.onProgress,
     );
     return {

@@ -1,25 +1,17 @@
 /**
  * The discrete-event simulation kernel: a virtual clock and a set of pending callbacks ordered by
  * (time, scheduling order). Nothing here sleeps or reads a wall clock; a run's result depends only on
- * what was scheduled, so the same model and seed replay identically on any host (DESIGN.md section 2).
+ * what was scheduled, so the same model and seed replay identically on any host (docs/DESIGN.md section 2).
  *
  * Events are plain callbacks. Each pending callback lives in a slot of an array; the pending-event set (a
  * ladder queue, see ladderQueue.ts) carries the slot number as its payload. Slots are recycled once their event has run, so a long run with a
  * bounded number of pending events allocates a bounded number of slots.
  */
 import { invariant, type SimMs } from '../core/index.ts';
+import type { ArgCallback, DrivenClock, EventCallback, EventHandle } from './clock.ts';
+
+export type { ArgCallback, EventCallback, EventHandle };
 import { LadderQueue } from './ladderQueue.ts';
-
-/** Code run when an event fires; read `sim.nowMs` for the time. */
-export type EventCallback = () => void;
-/** An event callback that receives the argument it was scheduled with. */
-export type ArgCallback<T> = (arg: T) => void;
-
-/**
- * Names a scheduled event so it can be cancelled. It packs the slot and the slot's generation (how many
- * events the slot has held before), so a handle whose event already ran cancels nothing.
- */
-export type EventHandle = number;
 
 /** 2^26 slots: at most about 67 million events pending at once. */
 const SLOT_LIMIT = 0x4000000;
@@ -27,12 +19,15 @@ const SLOT_LIMIT = 0x4000000;
  * could only hit a later event after its slot was reused 2^27 times. */
 const GENERATION_LIMIT = 0x8000000;
 
+const SETTLED: Promise<void> = Promise.resolve();
+
 /** Out of line so that schedule() builds no message unless the check fails. */
 function failTime(what: string, expected: string, value: number): never {
   invariant(false, `${what} must be ${expected}, got ${value}`);
 }
 
-export class Simulation {
+/** The virtual implementation of the Clock seam (clock.ts). */
+export class Simulation implements DrivenClock {
   private readonly heap = new LadderQueue(1024);
   /** Callback per slot; null once run or cancelled. */
   private readonly callbacks: (EventCallback | ArgCallback<never> | null)[] = [];
@@ -155,6 +150,12 @@ export class Simulation {
       this.running = false;
     }
     return this.processed - before;
+  }
+
+  /** `run` for a workload driver (the Clock seam): the same, as a promise already settled. */
+  advance(untilMs: SimMs = Infinity): Promise<void> {
+    this.run(untilMs);
+    return SETTLED;
   }
 
   /** Runs the next pending event, if any. Returns false when none was pending. */

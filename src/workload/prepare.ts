@@ -42,7 +42,7 @@ export class ReceiptCache {
 /**
  * Turns query texts into the cluster's prepared queries: analysed (and rewritten), run for real on every
  * shard in one batch, their receipts packed into one typed array each. Receipts depend only on the query
- * and the index version, never on timing, so a repeated query's come from a cache (DESIGN.md section 2).
+ * and the index version, never on timing, so a repeated query's come from a cache (docs/DESIGN.md section 2).
  */
 export class QueryPreparer {
   private readonly cache: LRUCache<string, CachedWork>;

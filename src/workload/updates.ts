@@ -37,7 +37,7 @@ export async function readUpdateTrace(file: string): Promise<UpdateEvent[]> {
   return out;
 }
 
-/** A generated change stream (DESIGN.md section 5: per-document change rates). */
+/** A generated change stream (docs/DESIGN.md section 5: per-document change rates). */
 export interface GeneratedUpdates {
   /** Real changes per second applied to the real shards. */
   ratePerS: number;

@@ -1,3 +1,6 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.ts';
 
@@ -49,4 +52,37 @@ describe('searchsim expand and eval --expansion', () => {
     expect(j.with.queries).toBe(52);
     expect(j.with.map).not.toBe(j.without.map);
   });
+});
+
+describe('searchsim compare with scenario files in different folders', () => {
+  it('resolves each side\'s paths against its own folder, and the shared trace against the baseline\'s', () => {
+    const root = mkdtempSync(join(tmpdir(), 'searchsim-cmp-'));
+    try {
+      // Each side has its corpus in its own folder, named the same (so a path resolved against the
+      // wrong folder is missing, not another file).
+      mkdirSync(join(root, 'a'));
+      mkdirSync(join(root, 'b', 'deep'), { recursive: true });
+      copyFileSync('workloads/cranfield/docs.jsonl', join(root, 'a', 'docs.jsonl'));
+      copyFileSync('workloads/cranfield/docs.jsonl', join(root, 'b', 'deep', 'cran.jsonl'));
+      writeFileSync(join(root, 'a', 'q.tsv'), 'boundary layer\nheat transfer\n');
+      const side = (corpus: string, mode: string) => ({
+        name: mode,
+        corpus,
+        workload: { arrival: { kind: 'poisson', qps: 5 }, queries: 20 },
+        cluster: { shards: 2, replicas: 1, mode },
+      });
+      writeFileSync(join(root, 'a', 'x.json'), JSON.stringify({ ...side('docs.jsonl', 'disk'), workload: { ...side('', '').workload, trace: 'q.tsv' } }));
+      writeFileSync(join(root, 'b', 'deep', 'y.json'), JSON.stringify(side('cran.jsonl', 'memory')));
+      const r = cli('compare', join(root, 'a', 'x.json'), join(root, 'b', 'deep', 'y.json'), '--json', '-');
+      expect(r.code, r.stderr).toBe(0);
+      const c = JSON.parse(r.stdout);
+      // Both sides ran the two queries of a/q.tsv, 10 times each, over their own copy of Cranfield.
+      for (const s of [c.baseline, c.contender]) {
+        expect(s.index.realDocs).toBe(1400);
+        expect(s.receiptCache).toEqual({ hits: 18, misses: 2 });
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BatchPolicy, Cluster, IncrementalPolicy, SyntheticServiceModel, type UpdateCostInputs, type UpdatePolicy } from '../../src/cluster/index.ts';
+import { BatchPolicy, IncrementalPolicy, SimulatedCluster, SyntheticServiceModel, type UpdateCostInputs, type UpdatePolicy } from '../../src/cluster/index.ts';
 import { Rng } from '../../src/core/index.ts';
 import { HARDWARE_PRESETS } from '../../src/hardware/index.ts';
 import { Simulation } from '../../src/sim/index.ts';
 
 const cost = (mode: 'disk' | 'memory'): UpdateCostInputs => ({ replicas: 3, mode, shardIndexBytes: 2e9, meanListBytes: 1e6, weight: 10 });
 const cluster = (mode: 'disk' | 'memory') =>
-  new Cluster(
+  new SimulatedCluster(
     new Simulation(),
     { shards: 4, replicas: 3, mode, hardware: HARDWARE_PRESETS['2001'], cores: 2, disks: 1, selection: 'round-robin', cacheBytes: 1e9, hops: true },
     new SyntheticServiceModel({ kind: 'deterministic', ms: 1 }, new Rng(1), 10),

@@ -1,5 +1,5 @@
 /**
- * Closed forms the kernel is checked against (DESIGN.md section 7). Service rate mu = 1 / serviceMs,
+ * Closed forms the kernel is checked against (docs/DESIGN.md section 7). Service rate mu = 1 / serviceMs,
  * arrival rate lambda, c servers, offered load a = lambda / mu, utilisation rho = a / c.
  * Source for all three: L. Kleinrock, Queueing Systems, Volume 1: Theory (Wiley, 1975), sections 3.2
  * (M/M/1) and 3.5 (M/M/m, the Erlang C formula), and chapter 5 (M/G/1, the Pollaczek-Khinchine

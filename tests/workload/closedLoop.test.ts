@@ -25,3 +25,17 @@ describe('closed-loop workloads', () => {
     expect(r.utilisation.cpu.mean).toBeGreaterThan(0.9);
   });
 });
+
+describe('closed-loop workloads on disk', () => {
+  it('answer every query, reads still in flight when the last query is issued included', async () => {
+    // Disk reads end at events of their own: the run must not stop before they do.
+    const r = await run({
+      seed: 5,
+      corpus: 'workloads/cacm',
+      workload: { arrival: { kind: 'closed', clients: 8, thinkMs: 20 }, queries: 3000, warmupQueries: 300 },
+      cluster: { shards: 4, replicas: 3, mode: 'disk', selection: 'least-outstanding', modelledDocs: 50_000_000, disksPerMachine: 2 },
+    });
+    expect(r.queries).toEqual({ total: 3000, warmup: 300, measured: 2700 });
+    expect(r.latencyMs.count).toBe(2700);
+  });
+});

@@ -125,3 +125,33 @@ describe('update-rate study', () => {
     }
   });
 });
+
+describe('a batch rollout', () => {
+  // One shard on two replicas of one core, the same query again and again (so every query costs the
+  // same), offered three times what one replica serves. A rebuild's rollout takes one replica at a time
+  // out of rotation while it reloads the shard's index (2 GB at 35 MB/s: about a minute).
+  const trace = file('one-query.tsv', 'boundary layer transition\n');
+  const scenario = (phaseDays: number, qps: number) => ({
+    seed: 5,
+    corpus: 'workloads/cranfield',
+    workload: { trace, arrival: { kind: 'fixed' as const, qps }, queries: 1200, warmupQueries: 200 },
+    cluster: { shards: 1, replicas: 2, coresPerMachine: 1, mode: 'disk' as const, modelledDocs: 1_300_000 },
+    updates: { generate: { ratePerS: 0.1, skew: 1, deleteShare: 0 }, policy: { kind: 'batch' as const, periodDays: 1, buildHours: 1, phaseDays } },
+  });
+
+  it('takes a replica out of rotation while it reloads: capacity drops by 1/R', async () => {
+    // The run starts as replica 0's reload starts (the build of 1 h began 1 h before): it lasts longer
+    // than the run. Elsewhere in the cycle no rollout is near.
+    const probe = await run(scenario(0.5, 10));
+    const serviceMs = probe.serviceMs.p50;
+    const qps = 3 * (1000 / serviceMs);
+    const during = await run(scenario(1 / 24, qps));
+    const outside = await run(scenario(0.5, qps));
+    expect(outside.throughputQps).toBeCloseTo(2 * (1000 / serviceMs), -1);
+    expect(during.throughputQps / outside.throughputQps).toBeGreaterThan(0.45);
+    expect(during.throughputQps / outside.throughputQps).toBeLessThan(0.55);
+    // Only one machine worked during the reload.
+    expect(Math.min(...during.utilisation.cpu.perMachine)).toBe(0);
+    expect(Math.min(...outside.utilisation.cpu.perMachine)).toBeGreaterThan(0.95);
+  });
+});

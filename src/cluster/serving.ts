@@ -1,0 +1,69 @@
+import type { HardwarePreset } from '../hardware/index.ts';
+import type { PreparedQuery } from './service.ts';
+
+/** What happened to one query. Times are milliseconds on the serving model's clock. */
+export interface QueryOutcome {
+  seq: number;
+  arrivalMs: number;
+  doneMs: number;
+  /** Time in service along the critical path: network, disk, CPU and merge, without queueing. */
+  serviceMs: number;
+  seeks: number;
+  bytesRead: number;
+  postingsDecoded: number;
+  energyJ: number;
+  cacheLookups: number;
+  cacheHits: number;
+  /** Leaf requests that never answered (their machine failed); 0 in a healthy cluster. */
+  failedLeaves: number;
+}
+
+/** What an update policy may charge to the serving machines (applying a change). */
+export interface UpdateCharges {
+  readonly hardware: HardwarePreset;
+  /** Books `cpuMs` of CPU on `machine` at `nowMs` (the clock's now); returns when it ends. */
+  chargeCpu(machine: number, nowMs: number, cpuMs: number): number;
+  /** Books `ioMs` on the machine's first disk at `nowMs`; returns when it ends. */
+  chargeDisk(machine: number, nowMs: number, ioMs: number): number;
+}
+
+/** A serving model's figures over a measured window. Machine m is shard m / replicas, replica m % replicas. */
+export interface ServingFigures {
+  /** Busy share of each machine's cores, and of its disks. */
+  cpu: Float64Array;
+  disk: Float64Array;
+  /** Work (CPU + disk) done for queries per shard while measuring. */
+  shardBusyMs: Float64Array;
+  /** Machine time (CPU + disk) spent on work that is not a query, while measuring. */
+  updateBusyMs: number;
+  /** Servers per machine (cores + disks): what `updateBusyMs` is a share of, with the window. */
+  serversPerMachine: number;
+}
+
+/**
+ * The serving seam: a cluster that takes queries at instants and answers them. The simulated cluster
+ * (`SimulatedCluster`: router plus machine bank, timed by a model on the simulation's clock) is one
+ * implementation; a live cluster on real threads is the other. Both keep one contract
+ * (tests/cluster/servingModel.contract.test.ts):
+ * - every submitted query is answered exactly once, with its `seq`, `doneMs >= arrivalMs` and a service
+ *   time no longer than its latency;
+ * - an idle cluster answers in exactly the service time; charged work delays the queries behind it;
+ * - busy shares lie in [0, 1] and count only the measured window.
+ * An outcome may be delivered before the clock reaches its `doneMs` (a simulation often knows the end of
+ * a request when it starts); a caller that acts at the answer schedules at `doneMs`.
+ */
+export interface ServingModel extends UpdateCharges {
+  readonly shards: number;
+  readonly replicas: number;
+  readonly machines: number;
+  /** A query reaches the router at the clock's now; `onDone` runs once with its outcome. */
+  submit(q: PreparedQuery, onDone: (o: QueryOutcome) => void): void;
+  /** Replicas that may not serve (a batch rollout reloading them); null: all serve. */
+  setOutOfRotation(outOfRotation: ((replica: number, nowMs: number) => boolean) | null): void;
+  /** Starts the measured window at the clock's now (the backlog still owed counts as busy inside it). */
+  startMeasuring(): void;
+  /** Stops booking busy time: work after this is outside the window. */
+  stopMeasuring(): void;
+  /** Figures over the measured window [startMs, endMs]. */
+  figures(startMs: number, endMs: number): ServingFigures;
+}

@@ -1,0 +1,177 @@
+import type { QueryOutcome, ServingFigures } from '../cluster/index.ts';
+import { LatencyRecorder, type LatencySummary } from '../metrics/index.ts';
+
+export interface MeasurementSpec {
+  /** Queries in the run, warm-up included. */
+  queries: number;
+  /** The first queries warm caches and queues and are left out of every statistic. */
+  warmupQueries: number;
+  /** Buckets of the buffer-cache hit ratio series (default 20). */
+  cacheBuckets?: number;
+}
+
+/** A busy share over machines: the mean, the busiest, and every machine's (machine = shard x replicas + replica). */
+export interface MeanSummary {
+  mean: number;
+  max: number;
+  perMachine: number[];
+}
+
+/** What a measurement says about a run (the replay adds freshness and the event count). */
+export interface MeasuredFigures {
+  queries: { total: number; warmup: number; measured: number };
+  latencyMs: LatencySummary;
+  serviceMs: LatencySummary;
+  /** Queries completed per second of virtual time inside the measured window (the warm-up's late ones too). */
+  throughputQps: number;
+  /** Measured queries offered per second (from their intended arrivals). */
+  offeredQps: number;
+  /** Virtual time from the first measured arrival to the last measured completion. */
+  measuredWindowMs: number;
+  perQuery: { seeks: number; bytesRead: number; postingsDecoded: number; energyJ: number };
+  utilisation: { cpu: MeanSummary; disk: MeanSummary };
+  /** Busiest shard's work over the mean shard's (1 = perfectly even). */
+  shardImbalance: number;
+  /** Disk mode: the modelled buffer caches' hit ratio, overall and over the run (warm-up included). */
+  bufferCache: { hitRatio: number; overTime: { fromQuery: number; toQuery: number; hitRatio: number }[] } | null;
+}
+
+/**
+ * What a run measures, from the arrivals and outcomes it is shown: the warm-up left out, the measured
+ * window (from the first measured arrival to the last measured answer), latency from each query's
+ * intended arrival and service time into HdrHistogram recorders, work per query, and the buffer caches'
+ * hit ratio over the run. It knows nothing of clocks or clusters: a driver tells it what happened, when
+ * (tests/workload/measurement.test.ts feeds it by hand).
+ */
+export class Measurement {
+  private readonly latency = new LatencyRecorder();
+  private readonly service = new LatencyRecorder();
+  private readonly bucketSize: number;
+  private readonly lookups: Float64Array;
+  private readonly cacheHits: Float64Array;
+  private readonly totals = { seeks: 0, bytesRead: 0, postingsDecoded: 0, energyJ: 0 };
+  private measured = 0;
+  private completedCount = 0;
+  private firstMeasuredArrivalMs = Infinity;
+  private lastMeasuredArrivalMs = 0;
+  private lastMeasuredDoneMs = 0;
+  // Warm-up queries that may complete inside the measured window count in its throughput. A query's
+  // completion time is often known before the clock gets there (stations are computed at arrival), so
+  // keep the completion times not yet known to be before the window, pruned as the clock moves: as many
+  // as the warm-up has in flight, not one per warm-up query.
+  private lateWarmupDoneMs: number[] = [];
+  private pruneAtLength = 1024;
+
+  constructor(readonly spec: MeasurementSpec) {
+    const buckets = spec.cacheBuckets ?? 20;
+    this.bucketSize = Math.max(1, Math.ceil(spec.queries / buckets));
+    this.lookups = new Float64Array(Math.ceil(spec.queries / this.bucketSize));
+    this.cacheHits = new Float64Array(this.lookups.length);
+  }
+
+  /** Whether query `seq` is measured (not warm-up). */
+  isMeasured(seq: number): boolean {
+    return seq >= this.spec.warmupQueries;
+  }
+
+  /** Query `seq` arrives at `nowMs`, its intended instant. */
+  arrived(seq: number, nowMs: number): void {
+    if (seq < this.spec.warmupQueries) return;
+    if (nowMs < this.firstMeasuredArrivalMs) this.firstMeasuredArrivalMs = nowMs;
+    if (nowMs > this.lastMeasuredArrivalMs) this.lastMeasuredArrivalMs = nowMs;
+  }
+
+  /** A query's outcome, learnt at clock time `nowMs` (which may come before its `doneMs`). */
+  completed(o: QueryOutcome, nowMs: number): void {
+    this.completedCount++;
+    const b = Math.floor(o.seq / this.bucketSize);
+    this.lookups[b] += o.cacheLookups;
+    this.cacheHits[b] += o.cacheHits;
+    if (o.seq < this.spec.warmupQueries) {
+      this.noteWarmupDone(o.doneMs, nowMs);
+      return;
+    }
+    this.measured++;
+    this.latency.record(o.doneMs - o.arrivalMs);
+    this.service.record(o.serviceMs);
+    this.totals.seeks += o.seeks;
+    this.totals.bytesRead += o.bytesRead;
+    this.totals.postingsDecoded += o.postingsDecoded;
+    this.totals.energyJ += o.energyJ;
+    if (o.doneMs > this.lastMeasuredDoneMs) this.lastMeasuredDoneMs = o.doneMs;
+  }
+
+  private noteWarmupDone(doneMs: number, nowMs: number): void {
+    // Before the first measured arrival the window opens no earlier than now.
+    const windowOpensMs = Math.min(this.firstMeasuredArrivalMs, nowMs);
+    if (doneMs > windowOpensMs) this.lateWarmupDoneMs.push(doneMs);
+    if (this.lateWarmupDoneMs.length >= this.pruneAtLength) {
+      this.lateWarmupDoneMs = this.lateWarmupDoneMs.filter((d) => d > windowOpensMs);
+      this.pruneAtLength = Math.max(1024, 2 * this.lateWarmupDoneMs.length);
+    }
+  }
+
+  /** Outcomes seen so far, warm-up included. */
+  get outcomes(): number {
+    return this.completedCount;
+  }
+
+  /** The measured window: from the first measured arrival to the last measured answer. */
+  get window(): { startMs: number; endMs: number; windowMs: number } {
+    return { startMs: this.firstMeasuredArrivalMs, endMs: this.lastMeasuredDoneMs, windowMs: Math.max(1e-9, this.lastMeasuredDoneMs - this.firstMeasuredArrivalMs) };
+  }
+
+  /**
+   * The figures of a run of `total` queries, with the serving model's figures over the window;
+   * `cacheReport`: whether buffer caches exist to report (disk mode).
+   */
+  figures(total: number, serving: ServingFigures, cacheReport: boolean): MeasuredFigures {
+    const { startMs, endMs, windowMs } = this.window;
+    // Completions per second inside the window, whichever query: under overload the window opens on the
+    // warm-up's backlog, and counting only measured queries made throughput depend on the warm-up size.
+    let warmupDoneInWindow = 0;
+    for (const d of this.lateWarmupDoneMs) if (d > startMs && d <= endMs) warmupDoneInWindow++;
+    const shards = serving.shardBusyMs.length;
+    const shardMean = serving.shardBusyMs.reduce((a, b) => a + b, 0) / shards;
+    const shardMax = serving.shardBusyMs.reduce((a, b) => Math.max(a, b), 0);
+    const per = (x: number) => (this.measured > 0 ? x / this.measured : 0);
+    const arrivalSpan = this.lastMeasuredArrivalMs - this.firstMeasuredArrivalMs;
+    const measured = this.measured;
+    return {
+      queries: { total, warmup: this.spec.warmupQueries, measured },
+      latencyMs: this.latency.summary(),
+      serviceMs: this.service.summary(),
+      throughputQps: ((measured + warmupDoneInWindow) / windowMs) * 1000,
+      offeredQps: measured > 1 && arrivalSpan > 0 ? ((measured - 1) / arrivalSpan) * 1000 : 0,
+      measuredWindowMs: windowMs,
+      perQuery: { seeks: per(this.totals.seeks), bytesRead: per(this.totals.bytesRead), postingsDecoded: per(this.totals.postingsDecoded), energyJ: per(this.totals.energyJ) },
+      utilisation: { cpu: meanMax(serving.cpu), disk: meanMax(serving.disk) },
+      shardImbalance: shardMean > 0 ? shardMax / shardMean : 1,
+      bufferCache: cacheReport ? this.cacheFigures(total) : null,
+    };
+  }
+
+  private cacheFigures(total: number): MeasuredFigures['bufferCache'] {
+    const totalLookups = this.lookups.reduce((a, b) => a + b, 0);
+    if (!(totalLookups > 0)) return null;
+    return {
+      hitRatio: this.cacheHits.reduce((a, b) => a + b, 0) / totalLookups,
+      overTime: Array.from(this.lookups, (l, b) => ({
+        fromQuery: b * this.bucketSize,
+        toQuery: Math.min(total, (b + 1) * this.bucketSize) - 1,
+        hitRatio: l > 0 ? this.cacheHits[b] / l : 0,
+      })).filter((x) => x.fromQuery < total),
+    };
+  }
+}
+
+function meanMax(xs: Float64Array): MeanSummary {
+  if (xs.length === 0) return { mean: 0, max: 0, perMachine: [] };
+  let s = 0;
+  let m = 0;
+  for (const x of xs) {
+    s += x;
+    if (x > m) m = x;
+  }
+  return { mean: s / xs.length, max: m, perMachine: Array.from(xs) };
+}

@@ -85,8 +85,17 @@ export class Expander {
     return this.options.policy === 'synonyms' || this.options.policy === 'both';
   }
 
+  /** Each typed term's candidates, once: runs that share an expander (a study's points) share them. */
+  private readonly candidateCache = new Map<string, ExpandedTerm[]>();
+
   /** Candidate additions for one typed term, in order. */
   private candidates(term: string): ExpandedTerm[] {
+    let out = this.candidateCache.get(term);
+    if (!out) this.candidateCache.set(term, (out = this.findCandidates(term)));
+    return out;
+  }
+
+  private findCandidates(term: string): ExpandedTerm[] {
     const out: ExpandedTerm[] = [];
     const w = this.options.addedWeight;
     if (this.usesMorph) {
@@ -100,9 +109,12 @@ export class Expander {
     return out;
   }
 
-  /** Expands typed terms (distinct, weight 1 each): the typed terms first, additions after. */
-  expandTerms(typed: readonly WeightedTerm[]): ExpandedTerm[] {
-    const max = this.options.maxTerms;
+  /**
+   * Expands typed terms (distinct, weight 1 each): the typed terms first, additions after, to at most
+   * `maxTerms` (default the options').
+   */
+  expandTerms(typed: readonly WeightedTerm[], maxTerms = this.options.maxTerms): ExpandedTerm[] {
+    const max = maxTerms;
     const out: ExpandedTerm[] = typed.slice(0, max).map((t) => ({ ...t, source: 'typed' as const, of: t.term }));
     if (this.options.policy === 'none' || out.length >= max) return out;
     const seen = new Set(out.map((t) => t.term));

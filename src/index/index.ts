@@ -7,8 +7,8 @@ export type { MatchMode, SearchRequest, WeightedTerm } from './query.ts';
 export { SEGMENT_FORMAT_VERSION, Segment, SegmentBuilder } from './segment.ts';
 export { ShardGroup } from './shardGroup.ts';
 export type { ShardInfo } from './shardGroup.ts';
-export { ShardIndex, sumStats } from './shardIndex.ts';
-export type { AnalyzedDoc, GlobalStats, ShardIndexOptions, ShardResult, ShardStats } from './shardIndex.ts';
+export { ShardIndex, planQuery, sumStats } from './shardIndex.ts';
+export type { AnalyzedDoc, GlobalStats, QueryPlan, ShardIndexOptions, ShardResult, ShardStats } from './shardIndex.ts';
 export {
   DENSE_DECODED,
   DENSE_HITS,
@@ -28,7 +28,7 @@ export {
 } from './receipt.ts';
 export type { QueryWork, Receipt } from './receipt.ts';
 export { LocalShards } from './localShards.ts';
-export { batchTerms, globalStatsFor, loadShards, mergeShardResults, validateSpec } from './shardSet.ts';
+export { StatsCache, batchTerms, globalStatsFor, loadShards, mergeShardResults, validateSpec } from './shardSet.ts';
 export type { QueryResult, ShardSet, ShardSetSpec } from './shardSet.ts';
 export { applyUpdates, routeUpdates } from './updates.ts';
 export type { UpdateOp, UpdateResult } from './updates.ts';

@@ -3,7 +3,7 @@ import type { SearchRequest } from './query.ts';
 import { unpackWork, withHitIds, type QueryWork } from './receipt.ts';
 import { ShardGroup, type ShardInfo } from './shardGroup.ts';
 import type { GlobalStats } from './shardIndex.ts';
-import { batchTerms, globalStatsFor, loadShards, mergeShardResults, type QueryResult, type ShardSet, type ShardSetSpec } from './shardSet.ts';
+import { StatsCache, loadShards, mergeShardResults, type QueryResult, type ShardSet, type ShardSetSpec } from './shardSet.ts';
 import type { UpdateOp, UpdateResult } from './updates.ts';
 
 /** All shards in this thread: for tests, small runs and as the reference for `WorkerShards`. */
@@ -31,9 +31,16 @@ export class LocalShards implements ShardSet {
     return this.group.vocabulary().sort();
   }
 
+  private readonly statsCache = new StatsCache();
+
   private globals(requests: readonly SearchRequest[]): GlobalStats[] {
-    const terms = batchTerms(requests);
-    return globalStatsFor(requests, terms, this.group.stats(terms));
+    const missing = this.statsCache.missing(requests);
+    if (this.statsCache.needsRound(missing)) this.statsCache.add(missing, this.group.stats(missing));
+    return this.statsCache.globalsFor(requests);
+  }
+
+  async fork(): Promise<ShardSet> {
+    return new LocalShards(this.spec, this.group.fork());
   }
 
   async search(requests: readonly SearchRequest[]): Promise<QueryResult[]> {
@@ -48,6 +55,7 @@ export class LocalShards implements ShardSet {
   }
 
   async update(ops: readonly UpdateOp[]): Promise<UpdateResult> {
+    this.statsCache.clear();
     return this.group.update(ops);
   }
 

@@ -41,6 +41,8 @@ export class Segment {
   liveLenSum: number;
 
   private static nextSerial = 1;
+  /** Segments sharing this one's store (forks): the last to close closes it. */
+  private readonly storeUsers: { n: number };
 
   constructor(parts: {
     docIds: string[];
@@ -56,8 +58,9 @@ export class Segment {
     fwdStart: Uint32Array;
     fwd: Uint8Array;
     store: PostingStore;
-  }) {
+  }, storeUsers: { n: number } = { n: 1 }) {
     this.serial = Segment.nextSerial++;
+    this.storeUsers = storeUsers;
     this.docIds = parts.docIds;
     this.docLens = parts.docLens;
     this.terms = parts.terms;
@@ -131,8 +134,22 @@ export class Segment {
     return this.store.bytes;
   }
 
+  /**
+   * A copy whose tombstones change apart from this one's: postings, dictionary and forward index are
+   * shared (they never change), the deletions so far are copied.
+   */
+  fork(): Segment {
+    this.storeUsers.n++;
+    const f = new Segment(this, this.storeUsers);
+    f.deleted.set(this.deleted);
+    f.deletedDf = this.deletedDf ? this.deletedDf.slice() : null;
+    f.liveCount = this.liveCount;
+    f.liveLenSum = this.liveLenSum;
+    return f;
+  }
+
   close(): void {
-    this.store.close();
+    if (--this.storeUsers.n === 0) this.store.close();
   }
 }
 

@@ -1,8 +1,9 @@
 import { Analyzer } from '../analysis/index.ts';
 import type { SearchRequest } from './query.ts';
 import { GroupWorkWriter, workStride } from './receipt.ts';
-import { mergeTopK, type Hit } from './topk.ts';
-import type { GlobalStats, ShardIndex, ShardResult, ShardStats } from './shardIndex.ts';
+import { TopK, type Hit } from './topk.ts';
+import { planQuery, type GlobalStats, type ShardIndex, type ShardResult, type ShardStats } from './shardIndex.ts';
+import type { Bm25Params } from './bm25.ts';
 import { applyUpdates, routeUpdates, type UpdateOp, type UpdateResult } from './updates.ts';
 
 /** What a shard holds, for reports and the memory-fit check. */
@@ -32,14 +33,28 @@ export class ShardGroup {
     private readonly shards: ReadonlyMap<number, ShardIndex>,
     private readonly shardCount: number,
     private readonly analyzer: Analyzer,
+    termShards?: ReadonlyMap<string, number[]>,
   ) {
-    order.forEach((s, pos) => shards.get(s)!.forEachTerm((t) => this.noteTerm(t, pos)));
+    if (termShards) for (const [t, l] of termShards) this.termShards.set(t, l.slice());
+    else order.forEach((s, pos) => shards.get(s)!.forEachTerm((t) => this.noteTerm(t, pos)));
+  }
+
+  /** A copy whose shards change apart from these (a run that applies changes gets one). */
+  fork(): ShardGroup {
+    const shards = new Map<number, ShardIndex>();
+    for (const [s, idx] of this.shards) shards.set(s, idx.fork());
+    return new ShardGroup(this.order, shards, this.shardCount, this.analyzer, this.termShards);
   }
 
   private noteTerm(term: string, pos: number): void {
     const l = this.termShards.get(term);
     if (!l) this.termShards.set(term, [pos]);
     else if (l[l.length - 1] !== pos && !l.includes(pos)) l.push(pos);
+  }
+
+  /** BM25 parameters (every shard of a set has the same). */
+  private get bm25(): Bm25Params {
+    return this.shard(0).options.bm25;
   }
 
   private shard(pos: number): ShardIndex {
@@ -100,15 +115,15 @@ export class ShardGroup {
       const { shards, terms } = this.presentTerms(r);
       out.request(shards.length);
       const stride = workStride(r.terms.length);
-      const lists: Hit[][] = [];
+      const plan = shards.length > 0 ? planQuery(r, globals[q], this.bm25) : null;
+      // The group's top k, offered each shard's: the same as merging the shards' sorted lists.
+      const top = hits ? new TopK(r.k) : undefined;
       for (let k = 0; k < shards.length; k++) {
         scratch.fill(0, 0, stride);
-        const idx = this.shard(shards[k]);
-        if (hits) lists.push(idx.searchPackedWithHits(r, globals[q], scratch, 0, terms[k]));
-        else idx.searchPacked(r, globals[q], scratch, 0, terms[k]);
+        this.shard(shards[k]).searchPacked(r, globals[q], scratch, 0, terms[k], plan!, top);
         out.shard(this.order[shards[k]], scratch, terms[k]);
       }
-      if (hits) hits.push(mergeTopK(lists, r.k));
+      if (hits) hits.push(top!.sorted());
     });
     return { work: out.finish(), hits };
   }

@@ -110,6 +110,19 @@ export class ShardIndex {
     };
   }
 
+  /** A copy that changes apart from this one: segments forked, the same documents live. */
+  fork(): ShardIndex {
+    const f = new ShardIndex(this.options);
+    for (const seg of this.segments) {
+      const copy = seg.fork();
+      f.segments.push(copy);
+      f.bySerial.set(copy.serial, copy);
+      for (let i = 0; i < copy.docCount; i++) if (!copy.deleted[i]) f.loc.set(copy.docIds[i], copy.serial * LOC_SCALE + i);
+    }
+    f.version = this.version;
+    return f;
+  }
+
   /** Adds or replaces documents; within a batch the last version of an id wins. */
   upsert(docs: readonly AnalyzedDoc[]): void {
     if (docs.length === 0) return;
@@ -221,16 +234,16 @@ export class ShardIndex {
   }
 
   /**
-   * Evaluates one query and writes only its receipt, packed (see `workStride`), into `out` at `at`: the
-   * simulator's path, which needs no hit objects. Returns the number of hits.
+   * Evaluates one query and writes only its receipt, packed (see receipt.ts), into `out` at `at`: the
+   * simulator's path, which needs no hit objects. `present`, when given, lists the request terms this
+   * shard may hold (others are not looked up); `plan`, the request's weights and scorer, computed once
+   * for all shards. With `collect`, the shard's hits are offered to it (a top k over several shards).
+   * Returns the number of hits.
    */
-  searchPacked(req: SearchRequest, global: GlobalStats, out: Float64Array, at: number, present?: readonly number[]): number {
-    return this.evaluate(req, global, out, at, present).size;
-  }
-
-  /** `searchPacked`, also returning the hits (one evaluation for both). */
-  searchPackedWithHits(req: SearchRequest, global: GlobalStats, out: Float64Array, at: number, present?: readonly number[]): Hit[] {
-    return this.evaluate(req, global, out, at, present).sorted();
+  searchPacked(req: SearchRequest, global: GlobalStats, out: Float64Array, at: number, present?: readonly number[], plan?: QueryPlan, collect?: TopK): number {
+    const heap = this.evaluate(req, global, out, at, present, plan);
+    if (collect) heap.offerAllTo(collect);
+    return heap.size;
   }
 
   private heap = new TopK(10);
@@ -238,26 +251,20 @@ export class ShardIndex {
   /** Postings scored by the last evaluation (for the full receipt). */
   private lastScored = 0;
 
-  /** `present`, when given, lists the request terms this shard may hold (others are not looked up). */
-  private evaluate(req: SearchRequest, global: GlobalStats, out: Float64Array, at: number, present?: readonly number[]): TopK {
+  private evaluate(req: SearchRequest, global: GlobalStats, out: Float64Array, at: number, present?: readonly number[], plan: QueryPlan = planQuery(req, global, this.options.bm25)): TopK {
     const nq = req.terms.length;
     invariant(global.df.length === nq, 'one df per request term');
     const heap = this.heap.reset(req.k);
     const scratch = this.scratch.prepare(nq);
     scratch.present = present ?? null;
     this.lastScored = 0;
-    const w = scratch.weights;
-    let any = false;
-    for (let i = 0; i < nq; i++) {
-      w[i] = global.df[i] > 0 ? req.terms[i].weight * idf(global.docCount, global.df[i]) : 0;
-      if (w[i] > 0) any = true;
-    }
-    if (!any && req.mode === 'or') {
+    const w = plan.weights;
+    if (!plan.anyWeight && req.mode === 'or') {
       // Nothing can score; the receipt still books each list's size (a lookup reads it).
       for (const seg of this.segments) openLists(seg, req, w, out, at, scratch);
       return heap;
     }
-    const scorer = new Bm25Scorer(this.options.bm25, global);
+    const scorer = plan.scorer;
     for (const seg of this.segments) {
       if (req.mode === 'and') searchAnd(seg, req, w, scorer, heap, out, at, scratch);
       else searchOr(seg, req, w, scorer, heap, out, at, scratch);
@@ -275,6 +282,27 @@ export class ShardIndex {
   }
 }
 
+/**
+ * What every shard needs of a request and its collection statistics, computed once for all of them:
+ * each term's weight (query weight x idf; 0 for a term no document holds) and the BM25 scorer.
+ */
+export interface QueryPlan {
+  weights: Float64Array;
+  anyWeight: boolean;
+  scorer: Bm25Scorer;
+}
+
+export function planQuery(req: SearchRequest, global: GlobalStats, bm25: Bm25Params): QueryPlan {
+  const nq = req.terms.length;
+  const weights = new Float64Array(nq);
+  let anyWeight = false;
+  for (let i = 0; i < nq; i++) {
+    weights[i] = global.df[i] > 0 ? req.terms[i].weight * idf(global.docCount, global.df[i]) : 0;
+    if (weights[i] > 0) anyWeight = true;
+  }
+  return { weights, anyWeight, scorer: new Bm25Scorer(bm25, global) };
+}
+
 interface OpenList {
   /** Index of the term in the request. */
   q: number;
@@ -287,7 +315,6 @@ interface OpenList {
 
 /** Per-shard buffers reused from query to query: evaluation allocates almost nothing. */
 class SearchScratch {
-  weights = new Float64Array(16);
   contrib = new Float64Array(16);
   matched = new Uint8Array(16);
   prefix = new Float64Array(16);
@@ -299,8 +326,7 @@ class SearchScratch {
   private used = 0;
   prepare(nq: number): this {
     this.scored = 0;
-    if (this.weights.length < nq) {
-      this.weights = new Float64Array(nq * 2);
+    if (this.contrib.length < nq) {
       this.contrib = new Float64Array(nq * 2);
       this.matched = new Uint8Array(nq * 2);
       this.prefix = new Float64Array(nq * 2);

@@ -42,6 +42,11 @@ export interface ShardSet {
   /** Only the packed work of each request (no hits): what the simulator needs, at a fraction of the cost. */
   work(requests: readonly SearchRequest[], options?: { hits?: boolean }): Promise<QueryWork[]>;
   update(ops: readonly UpdateOp[]): Promise<UpdateResult>;
+  /**
+   * A set of the same shards as they are now that changes apart from this one (updates to either leave
+   * the other as it was), without reading the corpus again. Close it like any set.
+   */
+  fork(): Promise<ShardSet>;
   close(): Promise<void>;
 }
 
@@ -99,6 +104,39 @@ export function globalStatsFor(requests: readonly SearchRequest[], terms: readon
     totalLength: sum.totalLength,
     df: r.terms.map((t) => sum.df[at.get(t.term)!]),
   }));
+}
+
+/**
+ * Collection statistics already summed over every shard, for the index as it is now: a batch asks the
+ * shards only for the terms not known yet (and, once, for the document count and total length), so a
+ * batch of known terms needs no statistics round at all. Cleared when the index changes.
+ */
+export class StatsCache {
+  private readonly df = new Map<string, number>();
+  private totals: { docCount: number; totalLength: number } | null = null;
+
+  /** The batch terms whose document frequency is not known. */
+  missing(requests: readonly SearchRequest[]): string[] {
+    return batchTerms(requests).filter((t) => !this.df.has(t));
+  }
+  /** Whether a statistics round is needed for `missing` terms. */
+  needsRound(missing: readonly string[]): boolean {
+    return missing.length > 0 || this.totals === null;
+  }
+  /** Takes in the shards' statistics for `terms`. */
+  add(terms: readonly string[], parts: readonly ShardStats[]): void {
+    const sum = sumStats(parts);
+    this.totals = { docCount: sum.docCount, totalLength: sum.totalLength };
+    terms.forEach((t, i) => this.df.set(t, sum.df[i]));
+  }
+  globalsFor(requests: readonly SearchRequest[]): GlobalStats[] {
+    const { docCount, totalLength } = this.totals!;
+    return requests.map((r) => ({ docCount, totalLength, df: r.terms.map((t) => this.df.get(t.term)!) }));
+  }
+  clear(): void {
+    this.df.clear();
+    this.totals = null;
+  }
 }
 
 /** Merges each request's per-shard results (outer index: shard) into one result per request. */

@@ -85,6 +85,10 @@ export class TopK {
       i = c;
     }
   }
+  /** Offers every kept hit to another top k. */
+  offerAllTo(other: TopK): void {
+    for (let i = 0; i < this.size; i++) other.offer(this.scores[i], this.ids[i]);
+  }
   /** The kept hits, best first. */
   sorted(): Hit[] {
     const out: Hit[] = [];

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Analyzer, Expander, WordNet } from '../analysis/index.ts';
+import { Analyzer, Expander, WordNet, type ExpansionPolicy } from '../analysis/index.ts';
 import {
   IndexServiceModel,
   SyntheticServiceModel,
@@ -104,14 +104,50 @@ export class RunContext {
     if (!v) this.vocabularies.set(set, (v = set.vocabulary()));
     return v;
   }
-  /** Shards for one run alone (a run whose changes mutate them); closed with the context. */
+  private readonly expanders = new Map<string, Promise<Expander>>();
+  /**
+   * The expander of a shard set's vocabulary (as first built) for a policy: runs that differ only in the
+   * term cap (a study's points, or a run and its private fork) share it and its candidate lists.
+   */
+  expander(spec: ShardSetSpec, threads: number | undefined, e: { policy: ExpansionPolicy; senses: 'all' | 'first'; weight: number }): Promise<Expander> {
+    const key = JSON.stringify([spec, threads, e.policy, e.senses, e.weight]);
+    let x = this.expanders.get(key);
+    if (!x) {
+      x = (async () => {
+        const vocabulary = e.policy === 'synonyms' ? [] : await this.vocabulary((await this.shards(spec, threads)).set);
+        return new Expander(new Analyzer(spec.analyzer), { policy: e.policy, senses: e.senses, addedWeight: e.weight }, e.policy === 'morph' ? null : this.wordnet(), vocabulary);
+      })();
+      this.expanders.set(key, x);
+    }
+    return x;
+  }
+  private readonly corpora = new Map<string, Promise<Doc[]>>();
+  /** A corpus's documents, read once (a generated change stream edits them). */
+  documents(corpus: string, options: CorpusOptions): Promise<Doc[]> {
+    const key = JSON.stringify([corpus, options]);
+    let d = this.corpora.get(key);
+    if (!d) {
+      d = (async () => {
+        const docs: Doc[] = [];
+        for await (const { doc } of readCorpus(corpus, options)) docs.push(doc);
+        return docs;
+      })();
+      this.corpora.set(key, d);
+    }
+    return d;
+  }
+  /**
+   * Shards for one run alone (a run whose changes mutate them): a fork of the shared set, so the corpus
+   * is read and indexed once; closed with the context.
+   */
   async privateShards(spec: ShardSetSpec, threads: number | undefined): Promise<{ set: ShardSet; info: ShardInfo[] }> {
-    const p = openShards(spec, threads).then(async (set) => ({ set, info: await set.info() }));
-    this.sets.set(`private:${this.sets.size}:${JSON.stringify(spec)}`, p);
+    const p = this.shards(spec, threads).then(async ({ set, info }) => ({ set: await set.fork(), info }));
+    this.forks.push(p);
     return p;
   }
+  private readonly forks: Promise<{ set: ShardSet; info: ShardInfo[] }>[] = [];
   async close(): Promise<void> {
-    const all = await Promise.allSettled(this.sets.values());
+    const all = await Promise.allSettled([...this.forks.splice(0), ...this.sets.values()]);
     this.sets.clear();
     for (const r of all) if (r.status === 'fulfilled') await r.value.set.close();
   }
@@ -174,19 +210,11 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
       );
       const analyzer = new Analyzer(s.analyzer);
       const e = s.expansion;
-      const expander =
-        e.policy === 'none'
-          ? null
-          : new Expander(
-              analyzer,
-              { policy: e.policy, senses: e.senses, maxTerms: e.maxTerms, addedWeight: e.weight },
-              e.policy === 'morph' ? null : ctx.wordnet(),
-              e.policy === 'synonyms' ? [] : await ctx.vocabulary(shards),
-            );
+      const expander = e.policy === 'none' ? null : await ctx.expander(shardSpec, options.threads ?? s.cluster.shardThreads, e);
       queryPreparer = new QueryPreparer(shards, analyzer, {
         k: s.workload.k,
         mode: s.workload.match,
-        rewrite: expander ? (terms) => expander.expandTerms(terms).map((t) => ({ term: t.term, weight: t.weight })) : undefined,
+        rewrite: expander ? (terms) => expander.expandTerms(terms, e.maxTerms).map((t) => ({ term: t.term, weight: t.weight })) : undefined,
         hits: s.updates !== undefined,
       }, ctx.receipts(shards));
       preparer = queryPreparer;
@@ -199,7 +227,7 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
           shardIndexBytes: index.shardIndexBytes,
           meanListBytes: index.modelledIndexBytes / Math.max(1, lists),
           weight: 1,
-        }, hw.disk.transferBytesPerMs, corpus, corpusOptions);
+        }, hw.disk.transferBytesPerMs, () => ctx.documents(corpus, corpusOptions));
       }
     } else {
       service = new SyntheticServiceModel(s.service, rng.fork('service'), s.workload.k);
@@ -304,8 +332,8 @@ async function replayUpdates(
   index: IndexReport,
   cost: UpdateCostInputs,
   transferBytesPerMs: number,
-  corpus: string,
-  corpusOptions: CorpusOptions,
+  /** The corpus's documents (what a generated stream edits). */
+  documents: () => Promise<Doc[]>,
 ): Promise<ReplayUpdates> {
   const u = s.updates!;
   let events: UpdateEvent[];
@@ -319,8 +347,7 @@ async function replayUpdates(
     const a = s.workload.arrival;
     const durationS = 'qps' in a ? s.workload.queries / a.qps : 60;
     const historyS = u.policy.kind === 'incremental' ? u.policy.delayS + 10 : 0;
-    const docs: Doc[] = [];
-    for await (const { doc } of readCorpus(corpus, corpusOptions)) docs.push(doc);
+    const docs = await documents();
     const rates = new Map<string, number>();
     events = generateUpdates(u.generate, docs, durationS + historyS, rng.fork('updates'), rates).map((e) => ({ ...e, tS: e.tS - historyS }));
     realRate = u.generate.ratePerS;

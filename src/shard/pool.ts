@@ -2,8 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { SearchsimError, errors } from '../core/index.ts';
 import {
-  batchTerms,
-  globalStatsFor,
+  StatsCache,
   mergeShardResults,
   validateSpec,
   unpackWork,
@@ -11,6 +10,7 @@ import {
   type QueryResult,
   type QueryWork,
   type SearchRequest,
+  type GlobalStats,
   type ShardInfo,
   type ShardResult,
   type ShardSet,
@@ -36,10 +36,15 @@ export interface WorkerShardsOptions {
  * idle thread). Queries go in batches: one statistics round and one search round per worker per batch.
  */
 export class WorkerShards implements ShardSet {
+  private readonly statsCache = new StatsCache();
+
   private constructor(
     readonly shardCount: number,
     private readonly pools: Piscina[],
     private readonly owned: number[][],
+    /** This set's id in the workers, and what the sets sharing these workers share. */
+    private readonly set: number,
+    private readonly shared: { nextSet: number; open: number },
   ) {}
 
   static async open(spec: ShardSetSpec, options: WorkerShardsOptions = {}): Promise<WorkerShards> {
@@ -57,9 +62,9 @@ export class WorkerShards implements ShardSet {
           idleTimeout: Number.POSITIVE_INFINITY,
         }),
     );
-    const set = new WorkerShards(spec.shards, pools, owned);
+    const set = new WorkerShards(spec.shards, pools, owned, 0, { nextSet: 1, open: 1 });
     try {
-      await Promise.all(pools.map((p, w) => call(p, { type: 'load', version: PROTOCOL_VERSION, spec, shards: owned[w] })));
+      await Promise.all(pools.map((p, w) => call(p, { type: 'load', version: PROTOCOL_VERSION, set: 0, spec, shards: owned[w] })));
     } catch (e) {
       await set.close();
       throw e;
@@ -67,23 +72,39 @@ export class WorkerShards implements ShardSet {
     return set;
   }
 
+  /** The same workers hold the copy: forking costs no corpus read and no thread. */
+  async fork(): Promise<ShardSet> {
+    const to = this.shared.nextSet++;
+    await Promise.all(this.pools.map((p) => call(p, { type: 'fork', set: this.set, to })));
+    this.shared.open++;
+    return new WorkerShards(this.shardCount, this.pools, this.owned, to, this.shared);
+  }
+
+  /** Collection statistics for a batch: a statistics round only for what is not known yet. */
+  private async globals(requests: readonly SearchRequest[]): Promise<GlobalStats[]> {
+    const missing = this.statsCache.missing(requests);
+    if (this.statsCache.needsRound(missing)) {
+      const stats = await Promise.all(this.pools.map((p) => call<ShardStats[]>(p, { type: 'stats', set: this.set, terms: missing })));
+      this.statsCache.add(missing, stats.flat());
+    }
+    return this.statsCache.globalsFor(requests);
+  }
+
   async info(): Promise<ShardInfo[]> {
-    const parts = await Promise.all(this.pools.map((p) => call<ShardInfo[]>(p, { type: 'info' })));
+    const parts = await Promise.all(this.pools.map((p) => call<ShardInfo[]>(p, { type: 'info', set: this.set })));
     return parts.flat().sort((a, b) => a.shard - b.shard);
   }
 
   async vocabulary(): Promise<string[]> {
-    const parts = await Promise.all(this.pools.map((p) => call<string[]>(p, { type: 'vocabulary' })));
+    const parts = await Promise.all(this.pools.map((p) => call<string[]>(p, { type: 'vocabulary', set: this.set })));
     return [...new Set(parts.flat())].sort();
   }
 
   async search(requests: readonly SearchRequest[]): Promise<QueryResult[]> {
     if (requests.length === 0) return [];
-    const terms = batchTerms(requests);
-    const stats = await Promise.all(this.pools.map((p) => call<ShardStats[]>(p, { type: 'stats', terms })));
-    const globals = globalStatsFor(requests, terms, stats.flat());
+    const globals = await this.globals(requests);
     const answers = await Promise.all(
-      this.pools.map((p) => call<ShardResult[][]>(p, { type: 'search', requests: [...requests], globals })),
+      this.pools.map((p) => call<ShardResult[][]>(p, { type: 'search', set: this.set, requests: [...requests], globals })),
     );
     const perShard = new Array<ShardResult[]>(this.shardCount);
     answers.forEach((a, w) => a.forEach((r, i) => (perShard[this.owned[w][i]] = r)));
@@ -92,12 +113,10 @@ export class WorkerShards implements ShardSet {
 
   async work(requests: readonly SearchRequest[], options: { hits?: boolean } = {}): Promise<QueryWork[]> {
     if (requests.length === 0) return [];
-    const terms = batchTerms(requests);
-    const stats = await Promise.all(this.pools.map((p) => call<ShardStats[]>(p, { type: 'stats', terms })));
-    const globals = globalStatsFor(requests, terms, stats.flat());
+    const globals = await this.globals(requests);
     const hits = options.hits === true;
     const parts = await Promise.all(
-      this.pools.map((p) => call<ShardReplies['work']>(p, { type: 'work', requests: [...requests], globals, hits })),
+      this.pools.map((p) => call<ShardReplies['work']>(p, { type: 'work', set: this.set, requests: [...requests], globals, hits })),
     );
     return withHitIds(
       unpackWork(
@@ -110,17 +129,20 @@ export class WorkerShards implements ShardSet {
   }
 
   async update(ops: readonly UpdateOp[]): Promise<UpdateResult> {
-    const parts = await Promise.all(this.pools.map((p) => call<UpdateResult>(p, { type: 'update', ops: [...ops] })));
+    this.statsCache.clear();
+    const parts = await Promise.all(this.pools.map((p) => call<UpdateResult>(p, { type: 'update', set: this.set, ops: [...ops] })));
     return { applied: parts.reduce((a, p) => a + p.applied, 0), unknownDeletes: parts.flatMap((p) => p.unknownDeletes) };
   }
 
+  /** Drops this set in the workers; the last set open on them ends the threads. */
   async close(): Promise<void> {
+    const last = --this.shared.open === 0;
     await Promise.all(
       this.pools.map(async (p) => {
         try {
-          await call(p, { type: 'close' });
+          await call(p, { type: 'close', set: this.set });
         } finally {
-          await p.destroy();
+          if (last) await p.destroy();
         }
       }),
     );

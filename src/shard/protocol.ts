@@ -16,22 +16,28 @@ import type {
  * owns a fixed set of shards for its whole life; a task answers for all of them at once, so one round
  * trip (about 50-60 us here) serves a whole batch of queries.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
+/**
+ * A worker may hold several sets of its shards (a set and its forks), each named by `set`: `load` builds
+ * set 0 from the corpus, `fork` copies a set under a new name, `close` drops one.
+ */
 export type ShardTask =
-  | { type: 'load'; version: number; spec: ShardSetSpec; shards: number[] }
-  | { type: 'info' }
-  | { type: 'vocabulary' }
-  | { type: 'stats'; terms: string[] }
-  | { type: 'search'; requests: SearchRequest[]; globals: GlobalStats[] }
+  | { type: 'load'; version: number; set: number; spec: ShardSetSpec; shards: number[] }
+  | { type: 'fork'; set: number; to: number }
+  | { type: 'info'; set: number }
+  | { type: 'vocabulary'; set: number }
+  | { type: 'stats'; set: number; terms: string[] }
+  | { type: 'search'; set: number; requests: SearchRequest[]; globals: GlobalStats[] }
   /** Packed work only, sparse: see `ShardGroup.work`. */
-  | { type: 'work'; requests: SearchRequest[]; globals: GlobalStats[]; hits?: boolean }
-  | { type: 'update'; ops: UpdateOp[] }
-  | { type: 'close' };
+  | { type: 'work'; set: number; requests: SearchRequest[]; globals: GlobalStats[]; hits?: boolean }
+  | { type: 'update'; set: number; ops: UpdateOp[] }
+  | { type: 'close'; set: number };
 
 /** What each task answers; results are per owned shard, in the order of `load.shards`. */
 export interface ShardReplies {
   load: { docs: number };
+  fork: null;
   info: ShardInfo[];
   vocabulary: string[];
   stats: ShardStats[];

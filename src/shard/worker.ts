@@ -3,17 +3,21 @@ import { SearchsimError } from '../core/index.ts';
 import { ShardGroup, loadShards } from '../index/index.ts';
 import { PROTOCOL_VERSION, type Reply, type ShardReplies, type ShardTask } from './protocol.ts';
 
-/** This worker's shards (set by `load`). */
-let group: ShardGroup | null = null;
+/** This worker's sets of shards, by set id (set 0 by `load`, the others by `fork`). */
+const groups = new Map<number, ShardGroup>();
 
 function handle(task: ShardTask): unknown {
   if (task.type === 'close') {
-    group?.close();
-    group = null;
+    groups.get(task.set)?.close();
+    groups.delete(task.set);
     return null;
   }
-  if (!group) throw new Error(`task ${task.type} before load`);
+  const group = groups.get(task.set);
+  if (!group) throw new Error(`task ${task.type} for set ${task.set}, which this worker does not hold`);
   switch (task.type) {
+    case 'fork':
+      groups.set(task.to, group.fork());
+      return null;
     case 'info':
       return group.info();
     case 'vocabulary':
@@ -37,7 +41,7 @@ export default async function run(task: ShardTask): Promise<Reply<ShardReplies[k
     if (task.type === 'load') {
       if (task.version !== PROTOCOL_VERSION) throw new Error(`protocol ${task.version} != ${PROTOCOL_VERSION}`);
       const shards = await loadShards(task.spec, task.shards);
-      group = new ShardGroup(task.shards, shards, task.spec.shards, new Analyzer(task.spec.analyzer));
+      groups.set(task.set, new ShardGroup(task.shards, shards, task.spec.shards, new Analyzer(task.spec.analyzer)));
       let docs = 0;
       for (const s of shards.values()) docs += s.docCount;
       return { ok: true, value: { docs } };

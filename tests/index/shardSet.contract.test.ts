@@ -82,6 +82,42 @@ describe.each(impls)('ShardSet contract: %s', (_name, open) => {
     }
   });
 
+  it('with hits asked for, work() returns each request\'s top k ids, in search()\'s order', async () => {
+    const set = await open(spec(9));
+    try {
+      const [works, results] = [await set.work(requests, { hits: true }), await set.search(requests)];
+      requests.forEach((_, q) => expect(works[q].hitIds).toEqual(results[q].hits.map((h) => h.id)));
+    } finally {
+      await set.close();
+    }
+  });
+
+  it('forks into a set that changes apart: updates to one leave the other as it was', async () => {
+    const set = await open(spec(4));
+    const ref = await LocalShards.open(spec(4));
+    try {
+      const before = await ref.search(requests);
+      const fork = await set.fork();
+      const ops = [
+        { op: 'upsert' as const, id: 'new-1', text: 'supersonic boundary layer transition on a heated wing' },
+        { op: 'delete' as const, id: '29' },
+        { op: 'upsert' as const, id: '184', text: 'replaced text about flutter of panels' },
+      ];
+      await fork.update(ops);
+      await ref.update(ops);
+      expect(await fork.search(requests)).toEqual(await ref.search(requests));
+      expect(await set.search(requests)).toEqual(before);
+      // The original changes too, and the fork keeps its own state; closing one leaves the other working.
+      await set.update([{ op: 'delete', id: '184' }]);
+      expect(await fork.search(requests)).toEqual(await ref.search(requests));
+      await set.close();
+      expect(await fork.work(requests)).toEqual(await ref.work(requests));
+      await fork.close();
+    } finally {
+      await ref.close();
+    }
+  });
+
   it('reports a user error in the corpus with its code, from whichever thread read it', async () => {
     await expect(open({ corpus: 'workloads/no-such-dir', shards: 2 })).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
   });

@@ -2,7 +2,7 @@ import { Analyzer } from '../analysis/index.ts';
 import type { SearchRequest } from './query.ts';
 import { GroupWorkWriter, workStride } from './receipt.ts';
 import { TopK, type Hit } from './topk.ts';
-import { planQuery, type GlobalStats, type ShardIndex, type ShardResult, type ShardStats } from './shardIndex.ts';
+import { planQuery, type GlobalStats, type PresentTerms, type ShardIndex, type ShardResult, type ShardStats } from './shardIndex.ts';
 import type { Bm25Params } from './bm25.ts';
 import { applyUpdates, routeUpdates, type UpdateOp, type UpdateResult } from './updates.ts';
 
@@ -25,31 +25,51 @@ export interface ShardInfo {
  * terms: with many small shards most hold none, and their receipts (all zero) need no evaluation.
  */
 export class ShardGroup {
-  /** term -> positions (in `order`) of the shards whose index has held it. */
-  private readonly termShards = new Map<string, number[]>();
+  /**
+   * term -> positions (in `order`) of the shards whose index has held it, and for each its ordinal in
+   * that shard's first segment as it was when noted (-1: not there); `baseSerial[pos]` names that
+   * segment, so the ordinals hold while the shard's first segment is still it (a merge replaces it).
+   */
+  private readonly termShards = new Map<string, { pos: number[]; ord: number[] }>();
+  private readonly baseSerial: Int32Array;
 
   constructor(
     readonly order: readonly number[],
     private readonly shards: ReadonlyMap<number, ShardIndex>,
     private readonly shardCount: number,
     private readonly analyzer: Analyzer,
-    termShards?: ReadonlyMap<string, number[]>,
+    from?: ShardGroup,
   ) {
-    if (termShards) for (const [t, l] of termShards) this.termShards.set(t, l.slice());
-    else order.forEach((s, pos) => shards.get(s)!.forEachTerm((t) => this.noteTerm(t, pos)));
+    this.baseSerial = Int32Array.from(order, (s) => shards.get(s)!.baseSerial);
+    if (from) {
+      // A fork: the same dictionaries, under new segment serials where the first segments are the same.
+      for (const [t, e] of from.termShards) this.termShards.set(t, { pos: e.pos.slice(), ord: e.ord.slice() });
+      order.forEach((_, pos) => {
+        if (from.baseSerial[pos] !== from.shard(pos).baseSerial) this.baseSerial[pos] = -1;
+      });
+    } else {
+      order.forEach((s, pos) => {
+        const idx = shards.get(s)!;
+        idx.base?.terms.forEach((t, ord) => this.noteTerm(t, pos, ord));
+        idx.forEachTerm((t) => this.noteTerm(t, pos));
+      });
+    }
   }
 
   /** A copy whose shards change apart from these (a run that applies changes gets one). */
   fork(): ShardGroup {
     const shards = new Map<number, ShardIndex>();
     for (const [s, idx] of this.shards) shards.set(s, idx.fork());
-    return new ShardGroup(this.order, shards, this.shardCount, this.analyzer, this.termShards);
+    return new ShardGroup(this.order, shards, this.shardCount, this.analyzer, this);
   }
 
-  private noteTerm(term: string, pos: number): void {
-    const l = this.termShards.get(term);
-    if (!l) this.termShards.set(term, [pos]);
-    else if (l[l.length - 1] !== pos && !l.includes(pos)) l.push(pos);
+  private noteTerm(term: string, pos: number, baseOrd = -1): void {
+    const e = this.termShards.get(term);
+    if (!e) this.termShards.set(term, { pos: [pos], ord: [baseOrd] });
+    else if (e.pos[e.pos.length - 1] !== pos && !e.pos.includes(pos)) {
+      e.pos.push(pos);
+      e.ord.push(baseOrd);
+    }
   }
 
   /** BM25 parameters (every shard of a set has the same). */
@@ -87,7 +107,7 @@ export class ShardGroup {
     }
     const df = terms.map((t) => {
       let n = 0;
-      for (const pos of this.termShards.get(t) ?? []) n += this.shard(pos).liveDf(t);
+      for (const pos of this.termShards.get(t)?.pos ?? []) n += this.shard(pos).liveDf(t);
       return n;
     });
     return [{ docCount, totalLength, df }];
@@ -121,7 +141,7 @@ export class ShardGroup {
       for (let k = 0; k < shards.length; k++) {
         scratch.fill(0, 0, stride);
         this.shard(shards[k]).searchPacked(r, globals[q], scratch, 0, terms[k], plan!, top);
-        out.shard(this.order[shards[k]], scratch, terms[k]);
+        out.shard(this.order[shards[k]], scratch, terms[k].terms);
       }
       if (hits) hits.push(top!.sorted());
     });
@@ -130,15 +150,20 @@ export class ShardGroup {
 
   /**
    * The shards (positions, ascending) holding a term of the request, and for each the indices of the
-   * request terms it holds: a shard then looks up only those, not every term of a 50-term query.
+   * request terms it holds (with their ordinals in its first segment): a shard then looks up only those,
+   * not every term of a 50-term query, and mostly without its dictionary.
    */
-  private presentTerms(r: SearchRequest): { shards: number[]; terms: number[][] } {
-    const byPos = new Map<number, number[]>();
+  private presentTerms(r: SearchRequest): { shards: number[]; terms: PresentTerms[] } {
+    const byPos = new Map<number, { terms: number[]; baseOrds: number[]; baseSerial: number }>();
     r.terms.forEach((t, q) => {
-      for (const pos of this.termShards.get(t.term) ?? []) {
-        const l = byPos.get(pos);
-        if (l) l.push(q);
-        else byPos.set(pos, [q]);
+      const e = this.termShards.get(t.term);
+      if (!e) return;
+      for (let i = 0; i < e.pos.length; i++) {
+        const pos = e.pos[i];
+        let p = byPos.get(pos);
+        if (!p) byPos.set(pos, (p = { terms: [], baseOrds: [], baseSerial: this.baseSerial[pos] }));
+        p.terms.push(q);
+        p.baseOrds.push(e.ord[i]);
       }
     });
     const shards = [...byPos.keys()].sort((a, b) => a - b);

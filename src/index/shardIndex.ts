@@ -240,23 +240,35 @@ export class ShardIndex {
    * for all shards. With `collect`, the shard's hits are offered to it (a top k over several shards).
    * Returns the number of hits.
    */
-  searchPacked(req: SearchRequest, global: GlobalStats, out: Float64Array, at: number, present?: readonly number[], plan?: QueryPlan, collect?: TopK): number {
+  searchPacked(req: SearchRequest, global: GlobalStats, out: Float64Array, at: number, present?: PresentTerms, plan?: QueryPlan, collect?: TopK): number {
     const heap = this.evaluate(req, global, out, at, present, plan);
     if (collect) heap.offerAllTo(collect);
     return heap.size;
   }
 
-  private heap = new TopK(10);
-  private readonly scratch = new SearchScratch();
   /** Postings scored by the last evaluation (for the full receipt). */
   private lastScored = 0;
 
-  private evaluate(req: SearchRequest, global: GlobalStats, out: Float64Array, at: number, present?: readonly number[], plan: QueryPlan = planQuery(req, global, this.options.bm25)): TopK {
+  /** The first segment's serial: a caller's ordinals of it (`PresentTerms.baseOrds`) hold while it is. */
+  get baseSerial(): number {
+    return this.segments.length > 0 ? this.segments[0].serial : -1;
+  }
+  /** The first segment (a bulk-loaded shard's only one until updates come). */
+  get base(): Segment | null {
+    return this.segments[0] ?? null;
+  }
+
+  private evaluate(req: SearchRequest, global: GlobalStats, out: Float64Array, at: number, present?: PresentTerms, plan: QueryPlan = planQuery(req, global, this.options.bm25)): TopK {
     const nq = req.terms.length;
     invariant(global.df.length === nq, 'one df per request term');
-    const heap = this.heap.reset(req.k);
-    const scratch = this.scratch.prepare(nq);
-    scratch.present = present ?? null;
+    // One heap and one scratch for every shard of the thread (evaluation never nests): they stay in the
+    // CPU's caches across the shards of a query.
+    const heap = SHARED_HEAP.reset(req.k);
+    const scratch = SHARED_SCRATCH.prepare(nq);
+    scratch.present = present?.terms ?? null;
+    const ordsHold = present?.baseOrds !== undefined && present.baseSerial === this.baseSerial;
+    scratch.baseOrds = ordsHold ? present!.baseOrds! : null;
+    scratch.baseSerialOf = ordsHold ? present!.baseSerial! : -1;
     this.lastScored = 0;
     const w = plan.weights;
     if (!plan.anyWeight && req.mode === 'or') {
@@ -303,6 +315,17 @@ export function planQuery(req: SearchRequest, global: GlobalStats, bm25: Bm25Par
   return { weights, anyWeight, scorer: new Bm25Scorer(bm25, global) };
 }
 
+/**
+ * The request terms a shard may hold (indices into the request's terms, ascending), and, when known,
+ * their ordinals in the shard's first segment (-1: not there), valid while that segment is `baseSerial`:
+ * the segment's dictionary then need not be asked.
+ */
+export interface PresentTerms {
+  terms: readonly number[];
+  baseOrds?: readonly number[];
+  baseSerial?: number;
+}
+
 interface OpenList {
   /** Index of the term in the request. */
   q: number;
@@ -322,6 +345,9 @@ class SearchScratch {
   scored = 0;
   /** The request terms to look up (all when null). */
   present: readonly number[] | null = null;
+  /** Ordinals of the present terms in the first segment (serial `baseSerialOf`), when the caller knows them. */
+  baseOrds: readonly number[] | null = null;
+  baseSerialOf = -1;
   private pool: OpenList[] = [];
   private used = 0;
   prepare(nq: number): this {
@@ -348,6 +374,10 @@ class SearchScratch {
   }
 }
 
+/** The thread's evaluation buffers (see `evaluate`). */
+const SHARED_HEAP = new TopK(10);
+const SHARED_SCRATCH = new SearchScratch();
+
 /**
  * Opens the cursors of the request's terms present in a segment and books each list's postings and
  * bytes into the packed receipt at `at`. Returns the opened lists (those that can score).
@@ -359,10 +389,11 @@ function openLists(seg: Segment, req: SearchRequest, w: Float64Array, out: Float
   const present = scratch.present;
   const n = present ? present.length : terms.length;
   const whole = seg.store.whole();
+  const ords = scratch.baseOrds !== null && seg.serial === scratch.baseSerialOf ? scratch.baseOrds : null;
   for (let i = 0; i < n; i++) {
     const q = present ? present[i] : i;
-    const o = seg.termOrdinal.get(terms[q].term);
-    if (o === undefined) continue;
+    const o = ords !== null ? ords[i] : seg.termOrdinal.get(terms[q].term);
+    if (o === undefined || o < 0) continue;
     const bytes = seg.postBytes[o];
     out[at + WORK_HEAD + 2 * q] += seg.df[o];
     out[at + WORK_HEAD + 2 * q + 1] += bytes;

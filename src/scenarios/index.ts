@@ -10,3 +10,4 @@ export { MEMORY_SHARDS_2001, MODELLED_DOCS_2001, PRESETS, PRESET_NAMES, preset }
 export { DEFAULT_SLO, capacityQps, meetsSlo, parseSlo } from './slo.ts';
 export type { Slo } from './slo.ts';
 export { expansionStudy, parseRates, parseTermCounts, updateRateStudy, withTermCount } from './study.ts';
+export { DEFAULT_CACHE_MAX_BYTES, RunCache } from './runCache.ts';

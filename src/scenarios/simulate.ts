@@ -33,6 +33,7 @@ import {
 } from '../workload/index.ts';
 import { BRIN_PAGE_INDEX_BYTES_PER_DOC, PACKAGE_ROOT } from './constants.ts';
 import { resolvePath, scenarioError, type LoadedScenario } from './load.ts';
+import type { RunCache } from './runCache.ts';
 import { QPS_RANGE, type Scenario } from './schema.ts';
 
 /** The bundled trace used when a scenario names none. */
@@ -48,8 +49,10 @@ export interface SimulateOptions {
   /** Shard worker threads (default: the scenario's, else min(cores, shards)). */
   threads?: number;
   onProgress?: (done: number, total: number) => void;
-  /** Every query's outcome, warm-up included. */
+  /** Every query's outcome, warm-up included (a run asked for outcomes is never taken from the cache). */
   onOutcome?: (o: QueryOutcome) => void;
+  /** Finished runs on disk (see RunCache): a run already made is read back instead of run again. */
+  cache?: RunCache | null;
 }
 
 /** Applies command-line overrides to a scenario; errors name the option. */
@@ -155,9 +158,18 @@ export class RunContext {
 
 /** Runs a scenario: real shards (or a synthetic service) timed on the modelled cluster. */
 export async function simulate(loaded: LoadedScenario, options: SimulateOptions = {}, context?: RunContext): Promise<RunReport> {
+  const cache = options.onOutcome ? null : (options.cache ?? null);
+  const key = cache ? cache.key(applyOverrides(loaded.scenario, options), loaded, { skipInvalid: options.skipInvalid === true }, DEFAULT_TRACE) : null;
+  const cached = key !== null ? cache!.get(key) : null;
+  if (cached) {
+    options.onProgress?.(cached.queries.total, cached.queries.total);
+    return cached;
+  }
   const ctx = context ?? new RunContext();
   try {
-    return await simulateIn(loaded, options, ctx);
+    const report = await simulateIn(loaded, options, ctx);
+    if (key !== null) cache!.put(key, report);
+    return report;
   } finally {
     if (!context) await ctx.close();
   }

@@ -3,6 +3,7 @@ import { RATE_STUDY_HEADER, STUDY_HEADER, rateStudyRows, formatChange, formatMet
 import { DEFAULT_SLO, PRESET_NAMES, RunContext, compareScenarios, loadScenarioArg, parseRates, parseSlo, parseTermCounts } from '../../scenarios/index.ts';
 import { finiteNumber, nonNegativeInt, positiveInt } from '../options.ts';
 import { table, writeJson } from '../output.ts';
+import { cacheNote, runCacheFor } from '../cache.ts';
 
 interface CompareOptions {
   seed?: number;
@@ -13,6 +14,7 @@ interface CompareOptions {
   expansionTerms?: string;
   updateRates?: string;
   slo?: string;
+  cache?: boolean;
 }
 
 export function compareCommand(): Command {
@@ -28,6 +30,7 @@ export function compareCommand(): Command {
     .option('--queries <n>', 'override the number of queries of both sides', positiveInt)
     .option('--qps <x>', 'override the arrival rate of both sides', finiteNumber)
     .option('--threads <n>', 'shard worker threads (0 = in this thread)', nonNegativeInt)
+    .option('--no-cache', 'run again even if the same run is in the cache of finished runs (see README, "The run cache")')
     .addHelpText('after', '\nExamples:\n  searchsim compare google-2000-disk google-2001-memory --expansion-terms 1,2,5,10,20,50\n  searchsim compare a.json b.json --json diff.json')
     .action(async (a: string, b: string, o: CompareOptions) => {
       const baseline = loadScenarioArg(a);
@@ -36,10 +39,11 @@ export function compareCommand(): Command {
       const termCounts = o.expansionTerms !== undefined ? parseTermCounts(o.expansionTerms) : undefined;
       const updateRates = o.updateRates !== undefined ? parseRates(o.updateRates) : undefined;
       const ctx = new RunContext();
+      const cache = runCacheFor(o);
       const t0 = performance.now();
       let c;
       try {
-        c = await compareScenarios(baseline, contender, { ...o, slo, termCounts, updateRates }, ctx, (step) => {
+        c = await compareScenarios(baseline, contender, { ...o, cache, slo, termCounts, updateRates }, ctx, (step) => {
           if (process.stderr.isTTY) process.stderr.write(`\r${step}`.padEnd(60));
         });
       } finally {
@@ -68,7 +72,7 @@ export function compareCommand(): Command {
           console.log(table(RATE_STUDY_HEADER, rateStudyRows(r.updateRateStudy)));
         }
       }
-      console.log(`\n(${((performance.now() - t0) / 1000).toFixed(1)} s of wall time)`);
+      console.log(`\n(${((performance.now() - t0) / 1000).toFixed(1)} s of wall time${cacheNote(cache)})`);
       if (o.json) writeJson(o.json, c);
     });
 }

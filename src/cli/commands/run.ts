@@ -3,6 +3,7 @@ import { RATE_STUDY_HEADER, STUDY_HEADER, rateStudyRows, runSummaryRows, studyRo
 import { DEFAULT_SLO, PRESET_NAMES, RunContext, expansionStudy, updateRateStudy, loadScenarioArg, parseSlo, parseRates, parseTermCounts, simulate } from '../../scenarios/index.ts';
 import { finiteNumber, nonNegativeInt, positiveInt } from '../options.ts';
 import { table, writeJson } from '../output.ts';
+import { cacheNote, runCacheFor } from '../cache.ts';
 import { progressBar } from '../progress.ts';
 
 interface RunOptions {
@@ -15,6 +16,7 @@ interface RunOptions {
   expansionTerms?: string;
   updateRates?: string;
   slo?: string;
+  cache?: boolean;
 }
 
 export function runCommand(): Command {
@@ -27,6 +29,7 @@ export function runCommand(): Command {
     .option('--json <file>', 'write the run as JSON to a file (- for stdout)')
     .option('--skip-invalid', 'skip unparseable trace lines, counting them, instead of stopping at the first')
     .option('--threads <n>', 'shard worker threads (0 = in this thread)', nonNegativeInt)
+    .option('--no-cache', 'run again even if the same run is in the cache of finished runs (see README, "The run cache")')
     .option('--update-rates <list>', 'also run the update-rate study at these modelled changes per second, e.g. 100,1000,3125,10000')
     .option('--expansion-terms <list>', 'also run the expansion study at these term counts, e.g. 1,2,5,10,20,50')
     .option('--slo <objective>', `latency objective of the study, e.g. "p99<500ms" (default: the scenario's, else ${DEFAULT_SLO})`)
@@ -41,11 +44,13 @@ export function runCommand(): Command {
       const bar = progressBar('simulating');
       const t0 = performance.now();
       const ctx = new RunContext();
+      const cache = runCacheFor(o);
+      const options = { ...o, cache, onProgress: (d: number, t: number) => bar.update(d, t) };
       let report;
       try {
-        report = await simulate(loaded, { ...o, onProgress: (d, t) => bar.update(d, t) }, ctx);
-        if (termCounts) report.expansionStudy = await expansionStudy(loaded, termCounts, slo, { ...o, onProgress: (d, t) => bar.update(d, t) }, ctx, undefined, report);
-        if (o.updateRates !== undefined) report.updateRateStudy = await updateRateStudy(loaded, parseRates(o.updateRates), slo, { ...o, onProgress: (d, t) => bar.update(d, t) }, ctx);
+        report = await simulate(loaded, options, ctx);
+        if (termCounts) report.expansionStudy = await expansionStudy(loaded, termCounts, slo, options, ctx, undefined, report);
+        if (o.updateRates !== undefined) report.updateRateStudy = await updateRateStudy(loaded, parseRates(o.updateRates), slo, options, ctx);
       } finally {
         bar.end();
         await ctx.close();
@@ -64,7 +69,7 @@ export function runCommand(): Command {
         console.log(`\nupdate-rate study (SLO ${report.updateRateStudy.slo}): sustains ${report.updateRateStudy.sustainedRatePerS} changes/s`);
         console.log(table(RATE_STUDY_HEADER, rateStudyRows(report.updateRateStudy)));
       }
-      console.log(`(${report.queries.total} queries simulated in ${wallS.toFixed(1)} s of wall time)`);
+      console.log(`(${report.queries.total} queries simulated in ${wallS.toFixed(1)} s of wall time${cacheNote(cache)})`);
       if (o.json) writeJson(o.json, report);
     });
 }

@@ -1,4 +1,4 @@
-import { grown, invariant } from '../core/index.ts';
+import { invariant } from '../core/index.ts';
 
 /** Told what happens to tracked requests (see `StationBank`'s tracking mode). */
 export interface StationListener {
@@ -67,7 +67,11 @@ export class StationBank {
     const end = start + serviceMs;
     free[best] = end;
     if (this.measuringNow) this.busyMs[station] += serviceMs;
-    if (this.tracking !== null) this.tracking.add(station, best - base, arrivalMs, serviceMs, start, end, token, this.measuringNow);
+    if (this.tracking !== null) {
+      // A down station's servers are free at Infinity (see `down`).
+      if (start === Infinity) invariant(false, 'a request reaches a station that is up');
+      this.tracking.add(station, best - base, arrivalMs, serviceMs, start, end, token, this.measuringNow);
+    }
     return end;
   }
 
@@ -76,9 +80,13 @@ export class StationBank {
     return this.tracked().last;
   }
 
-  /** When a tracked request ends now (it may have moved since `serve` returned). */
+  /**
+   * When a tracked request ends now (it may have moved since `serve` returned); -Infinity once it is
+   * forgotten (it ended before a later arrival at its station).
+   */
   endOf(record: StationRecord): number {
-    return this.tracked().endMs[record];
+    const t = this.tracked();
+    return t.isRemembered(record) ? t.ring(record).e[t.pos(record) + END] : -Infinity;
   }
 
   /**
@@ -88,12 +96,13 @@ export class StationBank {
    */
   cancel(record: StationRecord, atMs: number): boolean {
     const t = this.tracked();
-    const station = t.station[record];
+    const station = t.stationOf(record);
     invariant(atMs >= this.lastArrivalMs[station], 'a cancellation at or after the last arrival');
-    if (t.token[record] === FREE || t.endMs[record] <= atMs) return false;
-    const unserved = t.startMs[record] > atMs ? t.serviceMs[record] : t.endMs[record] - atMs;
-    if (this.measuringNow && t.booked[record]) this.busyMs[station] -= unserved;
-    t.remove(record);
+    const ring = t.ring(record);
+    const i = t.pos(record);
+    if (!t.isLive(record) || ring.e[i + END] <= atMs) return false;
+    this.unbook(ring, i, station, atMs);
+    ring.e[i + META] += REMOVED;
     this.replay(station, atMs);
     return true;
   }
@@ -107,17 +116,24 @@ export class StationBank {
     invariant(atMs >= this.lastArrivalMs[station], 'a failure at or after the last arrival');
     invariant(!t.isDown[station], 'a station goes down once before it comes up');
     t.isDown[station] = 1;
-    const failed: number[] = [];
-    for (const r of t.live(station)) {
-      if (t.endMs[r] <= atMs) continue;
-      const unserved = t.startMs[r] > atMs ? t.serviceMs[r] : t.endMs[r] - atMs;
-      if (this.measuringNow && t.booked[r]) this.busyMs[station] -= unserved;
-      failed.push(r);
+    const ring = t.rings[station];
+    const tokens: number[] = [];
+    for (let seq = ring.head; seq < ring.tail; seq++) {
+      const i = ring.at(seq);
+      if (ring.flags(i) & REMOVED || ring.e[i + END] <= atMs) continue;
+      this.unbook(ring, i, station, atMs);
+      ring.e[i + META] += REMOVED;
+      tokens.push(ring.e[i + TOKEN]);
     }
-    const tokens = failed.map((r) => t.token[r]);
-    for (const r of failed) t.remove(r);
     for (let i = station * this.servers; i < (station + 1) * this.servers; i++) this.freeAtMs[i] = Infinity;
     for (const token of tokens) if (token >= 0) t.listener.failed(token, atMs);
+  }
+
+  /** Books off the work a request leaving at `atMs` will not do (when it was booked in this window). */
+  private unbook(ring: Ring, i: number, station: number, atMs: number): void {
+    const e = ring.e;
+    const unserved = e[i + START] > atMs ? e[i + SVC] : e[i + END] - atMs;
+    if (this.measuringNow && ring.flags(i) & BOOKED) this.busyMs[station] -= unserved;
   }
 
   /** The station serves again from `atMs`, its servers all free. */
@@ -139,27 +155,31 @@ export class StationBank {
    */
   private replay(station: number, atMs: number): void {
     const t = this.tracked();
+    const ring = t.rings[station];
     const base = station * this.servers;
     const free = this.freeAtMs;
     for (let i = base; i < base + this.servers; i++) free[i] = atMs;
+    const e = ring.e;
     const waiting: number[] = [];
-    for (const r of t.live(station)) {
-      if (t.startMs[r] <= atMs) {
-        const s = base + t.server[r];
-        if (t.endMs[r] > free[s]) free[s] = t.endMs[r];
-      } else waiting.push(r);
+    for (let seq = ring.head; seq < ring.tail; seq++) {
+      const i = ring.at(seq);
+      if (ring.flags(i) & REMOVED) continue;
+      if (e[i + START] <= atMs) {
+        const srv = base + ring.server(i);
+        if (e[i + END] > free[srv]) free[srv] = e[i + END];
+      } else waiting.push(i);
     }
-    for (const r of waiting) {
+    for (const i of waiting) {
       let best = base;
-      for (let i = base + 1; i < base + this.servers; i++) if (free[i] < free[best]) best = i;
-      const start = free[best] > t.arrivalMs[r] ? free[best] : t.arrivalMs[r];
-      const end = start + t.serviceMs[r];
+      for (let k = base + 1; k < base + this.servers; k++) if (free[k] < free[best]) best = k;
+      const start = free[best] > e[i + ARR] ? free[best] : e[i + ARR];
+      const end = start + e[i + SVC];
       free[best] = end;
-      t.server[r] = best - base;
-      t.startMs[r] = start;
-      if (end !== t.endMs[r]) {
-        t.endMs[r] = end;
-        if (t.token[r] >= 0) t.listener.moved(t.token[r], end);
+      e[i + META] = (best - base) * 4 + ring.flags(i);
+      e[i + START] = start;
+      if (end !== e[i + END]) {
+        e[i + END] = end;
+        if (e[i + TOKEN] >= 0) t.listener.moved(e[i + TOKEN], end);
       }
     }
   }
@@ -215,111 +235,111 @@ export class StationBank {
   }
 }
 
-/** Token of a free record slot. */
-const FREE = -2;
+/** Ring entry flags (the low bits of META; the server is META >> 2). */
+const REMOVED = 1;
+const BOOKED = 2;
+/** A ring entry's fields, interleaved so that one entry sits in one or two cache lines. */
+const ARR = 0;
+const SVC = 1;
+const START = 2;
+const END = 3;
+const TOKEN = 4;
+const META = 5;
+const STRIDE = 6;
+
+/** One station's remembered requests, in arrival order: sequence numbers head..tail-1, entry seq & mask. */
+class Ring {
+  e: Float64Array;
+  head = 0;
+  tail = 0;
+  mask: number;
+  constructor(capacity: number) {
+    this.mask = capacity - 1;
+    this.e = new Float64Array(capacity * STRIDE);
+  }
+  /** Where entry `seq`'s fields start in `e`. */
+  at(seq: number): number {
+    return (seq & this.mask) * STRIDE;
+  }
+  flags(b: number): number {
+    return this.e[b + META] & 3;
+  }
+  server(b: number): number {
+    return this.e[b + META] >> 2;
+  }
+  /** Twice the room, the same entries at the same sequence numbers. */
+  grow(): void {
+    const mask = (this.mask + 1) * 2 - 1;
+    const e = new Float64Array((mask + 1) * STRIDE);
+    for (let seq = this.head; seq < this.tail; seq++) e.set(this.e.subarray(this.at(seq), this.at(seq) + STRIDE), (seq & mask) * STRIDE);
+    this.e = e;
+    this.mask = mask;
+  }
+}
 
 /**
- * The requests a tracking bank remembers, in pooled columns, and per station the live ones in arrival
- * order (pruned from the front once ended, so a station holds about its queue and what runs).
+ * The requests a tracking bank remembers: per station a ring of them in arrival order, pruned from the
+ * front once ended (so a station holds about its queue and what runs). A record is named by its
+ * station's sequence number and the station: seq x stations + station.
  */
 class Tracking {
-  arrivalMs = new Float64Array(64);
-  serviceMs = new Float64Array(64);
-  startMs = new Float64Array(64);
-  endMs = new Float64Array(64);
-  server = new Int32Array(64);
-  station = new Int32Array(64);
-  token = new Float64Array(64).fill(FREE);
-  /** Whether the request's service was booked as busy time of the current measured window. */
-  booked = new Uint8Array(64);
-  private readonly free: number[] = [];
-  private used = 0;
-  last = -1;
-  /** Per station: record ids in arrival order from `heads[station]` (removed ones are skipped). */
-  private readonly lists: number[][];
-  private readonly heads: Int32Array;
+  readonly rings: Ring[];
   readonly isDown: Uint8Array;
+  last = -1;
 
   constructor(
-    stations: number,
+    private readonly stations: number,
     readonly listener: StationListener,
   ) {
-    this.lists = Array.from({ length: stations }, () => []);
-    this.heads = new Int32Array(stations);
+    this.rings = Array.from({ length: stations }, () => new Ring(8));
     this.isDown = new Uint8Array(stations);
   }
 
   add(station: number, server: number, arrivalMs: number, serviceMs: number, startMs: number, endMs: number, token: number, booked: boolean): void {
-    invariant(this.isDown[station] === 0, 'a request reaches a station that is up');
-    this.prune(station, arrivalMs);
-    const r = this.free.length > 0 ? this.free.pop()! : this.grow();
-    this.arrivalMs[r] = arrivalMs;
-    this.serviceMs[r] = serviceMs;
-    this.startMs[r] = startMs;
-    this.endMs[r] = endMs;
-    this.server[r] = server;
-    this.station[r] = station;
-    this.token[r] = token;
-    this.booked[r] = booked ? 1 : 0;
-    this.lists[station].push(r);
-    this.last = r;
+    const ring = this.rings[station];
+    // What ended by this arrival is forgotten.
+    while (ring.head < ring.tail) {
+      const h = ring.at(ring.head);
+      if (!(ring.flags(h) & REMOVED) && ring.e[h + END] > arrivalMs) break;
+      ring.head++;
+    }
+    if (ring.tail - ring.head > ring.mask) ring.grow();
+    const e = ring.e;
+    const i = ring.at(ring.tail);
+    e[i + ARR] = arrivalMs;
+    e[i + SVC] = serviceMs;
+    e[i + START] = startMs;
+    e[i + END] = endMs;
+    e[i + TOKEN] = token;
+    e[i + META] = server * 4 + (booked ? BOOKED : 0);
+    this.last = ring.tail * this.stations + station;
+    ring.tail++;
   }
 
-  /** Live records of a station, in arrival order. */
-  *live(station: number): Generator<number> {
-    const list = this.lists[station];
-    for (let i = this.heads[station]; i < list.length; i++) if (list[i] >= 0) yield list[i];
+  stationOf(record: StationRecord): number {
+    return record % this.stations;
+  }
+  ring(record: StationRecord): Ring {
+    return this.rings[record % this.stations];
+  }
+  /** Where the record's fields start in its ring's `e`. */
+  pos(record: StationRecord): number {
+    return this.ring(record).at((record - (record % this.stations)) / this.stations);
+  }
+  /** Whether the record is still in its station's ring (not yet forgotten). */
+  isRemembered(record: StationRecord): boolean {
+    const ring = this.ring(record);
+    const seq = (record - (record % this.stations)) / this.stations;
+    return seq >= ring.head && seq < ring.tail;
+  }
+  /** Whether the record is remembered and has not left. */
+  isLive(record: StationRecord): boolean {
+    return this.isRemembered(record) && !(this.ring(record).flags(this.pos(record)) & REMOVED);
   }
 
-  /** Drops a record (its slot is reused). */
-  remove(r: number): void {
-    const list = this.lists[this.station[r]];
-    const i = list.indexOf(r, this.heads[this.station[r]]);
-    invariant(i >= 0, 'a tracked record is in its station list');
-    list[i] = -1;
-    this.release(r);
-  }
-
+  /** Every remembered request counts as booked in a window that starts now (see resetMeasures). */
   markBooked(): void {
-    this.booked.fill(1);
-  }
-
-  /** Releases the records at the front of a station's list that ended by `tMs`. */
-  private prune(station: number, tMs: number): void {
-    const list = this.lists[station];
-    let h = this.heads[station];
-    while (h < list.length && (list[h] < 0 || this.endMs[list[h]] <= tMs)) {
-      if (list[h] >= 0) this.release(list[h]);
-      h++;
-    }
-    if (h === list.length) {
-      list.length = 0;
-      h = 0;
-    } else if (h > 1024 && h * 2 > list.length) {
-      list.splice(0, h);
-      h = 0;
-    }
-    this.heads[station] = h;
-  }
-
-  private release(r: number): void {
-    this.token[r] = FREE;
-    this.free.push(r);
-  }
-
-  private grow(): number {
-    if (this.used === this.endMs.length) {
-      const n = this.used * 2;
-      this.arrivalMs = grown(this.arrivalMs, n);
-      this.serviceMs = grown(this.serviceMs, n);
-      this.startMs = grown(this.startMs, n);
-      this.endMs = grown(this.endMs, n);
-      this.token = grown(this.token, n, FREE);
-      this.server = grown(this.server, n);
-      this.station = grown(this.station, n);
-      this.booked = grown(this.booked, n);
-    }
-    return this.used++;
+    for (const ring of this.rings) for (let seq = ring.head; seq < ring.tail; seq++) ring.e[ring.at(seq) + META] = (ring.e[ring.at(seq) + META] | BOOKED);
   }
 }
 

@@ -26,7 +26,7 @@ describe('searchsim compare google-2000-disk google-2001-memory', () => {
       expect(side.expansionStudy.points.map((p: { terms: number }) => p.terms)).toEqual([1, 5, 50]);
       expect(Object.keys(side.expansionStudy.points[0])).toEqual(['terms', 'meanTerms', 'latencyMs', 'seeksPerQuery', 'maxQps', 'meetsSlo']);
     }
-  }, 180_000);
+  }, 300_000);
 
   it('names the valid presets for an unknown one', () => {
     const r = cli('compare', 'google-2000-disk', 'altavista-1998');

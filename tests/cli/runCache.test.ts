@@ -10,7 +10,7 @@ const entries = (d: string) => readdirSync(d).filter((f) => f.startsWith('run-')
 describe('the run cache', () => {
   const cacheDir = join(dir, 'c1');
   const env = { SEARCHSIM_CACHE: 'on', SEARCHSIM_CACHE_DIR: cacheDir };
-  const args = ['run', 'scenarios/mm1.json', '--queries', '5000'];
+  const args = ['run', 'scenarios/mm1.json', '--queries', '12000'];
 
   it('answers a run made before from disk, with byte-identical JSON', () => {
     const first = cliWith(env, ...args, '--json', '-');

@@ -16,6 +16,6 @@ export function cli(...args: string[]): CliRun {
 
 /** `cli` with extra environment variables. */
 export function cliWith(env: Record<string, string>, ...args: string[]): CliRun {
-  const r = spawnSync(process.execPath, ['bin/searchsim.js', ...args], { encoding: 'utf8', timeout: 180_000, env: { ...process.env, SEARCHSIM_CACHE: 'off', ...env } });
+  const r = spawnSync(process.execPath, ['bin/searchsim.js', ...args], { encoding: 'utf8', timeout: 290_000, env: { ...process.env, SEARCHSIM_CACHE: 'off', ...env } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

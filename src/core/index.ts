@@ -1,6 +1,6 @@
 export { SearchsimError, errors, invariant, preview } from './errors.ts';
 export type { ErrorCode, InputLocation } from './errors.ts';
-export { fnv1a32, shardOf } from './hash.ts';
+export { fnv1a32, shardOf, staticRankKey } from './hash.ts';
 export type { Bytes, SimMs } from './units.ts';
 export { Rng } from './rng.ts';
 export { grown } from './arrays.ts';

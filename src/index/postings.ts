@@ -69,6 +69,9 @@ export class PostingCursor {
   private block = -1;
   private inBlock = 0;
   private blockLen = 0;
+  /** Where the list starts in `bytes`, and the end of the furthest block decoded (a prefix read). */
+  private listStart = 0;
+  private readEnd = 0;
 
   /** `bytes[offset..]` holds a list encoded by `encodePostings` with `df` postings. */
   constructor(bytes?: Uint8Array, offset = 0, df = 0) {
@@ -85,6 +88,7 @@ export class PostingCursor {
     this.block = -1;
     this.inBlock = 0;
     this.blockLen = 0;
+    this.listStart = offset;
     let p = offset;
     // inline varint reads: this runs once per term per query.
     let byte = bytes[p++];
@@ -123,6 +127,7 @@ export class PostingCursor {
     }
     blockStart[0] = p;
     for (let b = 1; b <= count; b++) blockStart[b] += p;
+    this.readEnd = p;
     return this;
   }
 
@@ -154,6 +159,15 @@ export class PostingCursor {
     this.blockLen = n;
     this.inBlock = 0;
     this.decoded += n;
+    if (this.blockStart[b + 1] > this.readEnd) this.readEnd = this.blockStart[b + 1];
+  }
+
+  /**
+   * Bytes of the list up to the end of the furthest block decoded, its skip table included: what reading
+   * the list as a prefix moves (the whole list once every block is decoded).
+   */
+  get prefixBytes(): number {
+    return this.readEnd - this.listStart;
   }
 
   /** Moves to the next posting; `doc` becomes END_DOC past the end. */

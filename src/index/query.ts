@@ -11,6 +11,17 @@ export interface SearchRequest {
   terms: WeightedTerm[];
   k: number;
   mode: MatchMode;
+  /**
+   * Early termination (Brin and Page 1998, section 4.5): each shard stops once it has found this many
+   * matching documents, taking documents in its index order, so a list is read as a prefix; hits come
+   * from what was read, and the receipt books the postings and bytes read. Absent: exhaustive, rank-safe.
+   */
+  budget?: number;
+  /**
+   * Book reads of a shard's second tier apart: the receipt then has 2 x terms entries, entry
+   * terms + q for term q's second-tier list (another list, so another read).
+   */
+  tiered?: boolean;
 }
 
 /**

@@ -39,6 +39,8 @@ export class Segment {
   deletedDf: Int32Array | null = null;
   liveCount: number;
   liveLenSum: number;
+  /** A tiered shard's first (1) or second (2) tier; 0 when the shard has no tiers (merges leave tiers alone). */
+  tier: 0 | 1 | 2 = 0;
 
   private static nextSerial = 1;
   /** Segments sharing this one's store (forks): the last to close closes it. */
@@ -145,6 +147,7 @@ export class Segment {
     f.deletedDf = this.deletedDf ? this.deletedDf.slice() : null;
     f.liveCount = this.liveCount;
     f.liveLenSum = this.liveLenSum;
+    f.tier = this.tier;
     return f;
   }
 

@@ -130,18 +130,20 @@ export class ShardGroup {
   work(requests: readonly SearchRequest[], globals: readonly GlobalStats[], withHits = false): { work: Float64Array; hits: Hit[][] | null } {
     const hits: Hit[][] | null = withHits ? [] : null;
     const out = new GroupWorkWriter();
-    const scratch = new Float64Array(workStride(Math.max(1, ...requests.map((r) => r.terms.length))));
+    const width = (r: SearchRequest): number => (r.tiered ? 2 : 1) * r.terms.length;
+    const scratch = new Float64Array(workStride(Math.max(1, ...requests.map(width))));
     requests.forEach((r, q) => {
       const { shards, terms } = this.presentTerms(r);
       out.request(shards.length);
-      const stride = workStride(r.terms.length);
+      const stride = workStride(width(r));
       const plan = shards.length > 0 ? planQuery(r, globals[q], this.bm25) : null;
       // The group's top k, offered each shard's: the same as merging the shards' sorted lists.
       const top = hits ? new TopK(r.k) : undefined;
       for (let k = 0; k < shards.length; k++) {
         scratch.fill(0, 0, stride);
         this.shard(shards[k]).searchPacked(r, globals[q], scratch, 0, terms[k], plan!, top);
-        out.shard(this.order[shards[k]], scratch, terms[k].terms);
+        // A tiered request's second-tier reads sit at terms + q.
+        out.shard(this.order[shards[k]], scratch, r.tiered ? [...terms[k].terms, ...terms[k].terms.map((t) => t + r.terms.length)] : terms[k].terms);
       }
       if (hits) hits.push(top!.sorted());
     });

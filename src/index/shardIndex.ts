@@ -123,6 +123,23 @@ export class ShardIndex {
     return f;
   }
 
+  /**
+   * Loads new documents (ids unique, not yet in the shard), one segment per group in this order;
+   * `tiered`: the groups are the first and second tiers.
+   */
+  load(groups: readonly (readonly AnalyzedDoc[])[], tiered: boolean): void {
+    groups.forEach((docs, g) => {
+      if (docs.length === 0) return;
+      const b = new SegmentBuilder();
+      for (const d of docs) b.add(d.id, d.terms);
+      const seg = b.finish(this.options.storage);
+      if (tiered) seg.tier = g === 0 ? 1 : 2;
+      this.attach(seg);
+    });
+    this.version++;
+    this.maybeMerge();
+  }
+
   /** Adds or replaces documents; within a batch the last version of an id wins. */
   upsert(docs: readonly AnalyzedDoc[]): void {
     if (docs.length === 0) return;
@@ -166,8 +183,10 @@ export class ShardIndex {
    */
   private maybeMerge(): void {
     for (const s of this.segments.filter((g) => g.liveCount === 0)) this.dropSegment(s);
-    if (this.segments.length <= this.options.maxSegments) return;
-    const bySize = [...this.segments].sort((a, b) => a.liveCount - b.liveCount || a.serial - b.serial);
+    // A tier stays a segment of its own: merges take only the segments updates added.
+    const mergeable = this.segments.filter((g) => g.tier === 0);
+    if (mergeable.length <= this.options.maxSegments || mergeable.length < 2) return;
+    const bySize = mergeable.sort((a, b) => a.liveCount - b.liveCount || a.serial - b.serial);
     const victims = bySize.slice(0, Math.ceil(bySize.length / 2));
     const b = new SegmentBuilder();
     for (const seg of victims) {
@@ -212,8 +231,10 @@ export class ShardIndex {
   /** Evaluates one query with collection-wide statistics: this shard's top k and its receipt. */
   search(req: SearchRequest, global: GlobalStats): ShardResult {
     const nq = req.terms.length;
-    const packed = new Float64Array(workStride(nq));
+    const packed = new Float64Array(workStride(req.tiered ? 2 * nq : nq));
     const heap = this.evaluate(req, global, packed, 0);
+    // A second tier's reads count with their term.
+    if (req.tiered) for (let q = 0; q < nq; q++) for (const k of [0, 1]) packed[WORK_HEAD + 2 * q + k] += packed[WORK_HEAD + 2 * (nq + q) + k];
     const receipt: Receipt = {
       terms: nq,
       hits: heap.size,
@@ -277,9 +298,18 @@ export class ShardIndex {
       return heap;
     }
     const scorer = plan.scorer;
-    for (const seg of this.segments) {
-      if (req.mode === 'and') searchAnd(seg, req, w, scorer, heap, out, at, scratch);
-      else searchOr(seg, req, w, scorer, heap, out, at, scratch);
+    if (req.budget !== undefined) {
+      // Segments in order (a first tier before the second), each until the budget is spent.
+      let left = req.budget;
+      for (const seg of this.segments) {
+        if (left <= 0) break;
+        left -= searchBudget(seg, req, w, scorer, heap, out, at, scratch, left);
+      }
+    } else {
+      for (const seg of this.segments) {
+        if (req.mode === 'and') searchAnd(seg, req, w, scorer, heap, out, at, scratch);
+        else searchOr(seg, req, w, scorer, heap, out, at, scratch);
+      }
     }
     this.lastScored = scratch.scored;
     out[at + DENSE_HITS] = heap.size;
@@ -382,7 +412,7 @@ const SHARED_SCRATCH = new SearchScratch();
  * Opens the cursors of the request's terms present in a segment and books each list's postings and
  * bytes into the packed receipt at `at`. Returns the opened lists (those that can score).
  */
-function openLists(seg: Segment, req: SearchRequest, w: Float64Array, out: Float64Array, at: number, scratch: SearchScratch): OpenList[] {
+function openLists(seg: Segment, req: SearchRequest, w: Float64Array, out: Float64Array, at: number, scratch: SearchScratch, bookSizes = true): OpenList[] {
   const lists = scratch.lists;
   lists.length = 0;
   const terms = req.terms;
@@ -395,8 +425,10 @@ function openLists(seg: Segment, req: SearchRequest, w: Float64Array, out: Float
     const o = ords !== null ? ords[i] : seg.termOrdinal.get(terms[q].term);
     if (o === undefined || o < 0) continue;
     const bytes = seg.postBytes[o];
-    out[at + WORK_HEAD + 2 * q] += seg.df[o];
-    out[at + WORK_HEAD + 2 * q + 1] += bytes;
+    if (bookSizes) {
+      out[at + WORK_HEAD + 2 * q] += seg.df[o];
+      out[at + WORK_HEAD + 2 * q + 1] += bytes;
+    }
     if (w[q] <= 0) continue;
     lists.push(
       whole ? scratch.take(q, o, whole, seg.postOffset[o], seg.df[o], w[q]) : scratch.take(q, o, seg.store.read(seg.postOffset[o], bytes), 0, seg.df[o], w[q]),
@@ -514,6 +546,67 @@ function searchOr(
   }
   for (const l of lists) out[at + DENSE_DECODED] += l.cur.decoded;
   scratch.scored += scored;
+}
+
+/**
+ * Early termination: documents in the segment's order (the best first, with a static order), each one
+ * that matches (any term; every term in `and` mode) scored and offered, until `budget` matches are
+ * found. Books what was read: per list the postings decoded and the bytes of its prefix (the skip table
+ * and every block decoded), in the second-tier entries when the segment is a second tier of a tiered
+ * request. Not rank-safe: a better document beyond the budget is never seen. Returns the matches found.
+ */
+function searchBudget(
+  seg: Segment,
+  req: SearchRequest,
+  w: Float64Array,
+  scorer: Bm25Scorer,
+  heap: TopK,
+  out: Float64Array,
+  at: number,
+  scratch: SearchScratch,
+  budget: number,
+): number {
+  const lists = openLists(seg, req, w, out, at, scratch, false);
+  const nq = req.terms.length;
+  const slot = req.tiered && seg.tier === 2 ? nq : 0;
+  let found = 0;
+  const needAll = req.mode === 'and';
+  if (lists.length > 0 && !(needAll && lists.length < nq)) {
+    const contrib = scratch.contrib;
+    const matched = scratch.matched;
+    matched.fill(0, 0, nq);
+    for (const l of lists) l.cur.next();
+    let scored = 0;
+    while (found < budget) {
+      let cand = END_DOC;
+      for (const l of lists) if (l.cur.doc < cand) cand = l.cur.doc;
+      if (cand === END_DOC) break;
+      const len = seg.docLens[cand];
+      let terms = 0;
+      for (const l of lists) {
+        if (l.cur.doc !== cand) continue;
+        contrib[l.q] = scorer.termScore(l.weight, l.cur.tf, len);
+        matched[l.q] = 1;
+        terms++;
+      }
+      if (!seg.deleted[cand] && (!needAll || terms === nq)) {
+        found++;
+        scored += terms;
+        heap.offer(sumInOrder(contrib, matched, nq), seg.docIds[cand]);
+      }
+      matched.fill(0, 0, nq);
+      // The budget spent, no list is read further.
+      if (found === budget) break;
+      for (const l of lists) if (l.cur.doc === cand) l.cur.next();
+    }
+    scratch.scored += scored;
+  }
+  for (const l of lists) {
+    out[at + DENSE_DECODED] += l.cur.decoded;
+    out[at + WORK_HEAD + 2 * (slot + l.q)] += l.cur.decoded;
+    out[at + WORK_HEAD + 2 * (slot + l.q) + 1] += l.cur.prefixBytes;
+  }
+  return found;
 }
 
 /** Conjunctive top-k: the shortest list leads, the others are advanced to its documents. */

@@ -1,11 +1,11 @@
 import { Analyzer, type AnalyzerOptions } from '../analysis/index.ts';
-import { errors, shardOf } from '../core/index.ts';
+import { errors, shardOf, staticRankKey } from '../core/index.ts';
 import { readCorpus, type CorpusOptions } from '../corpus/index.ts';
 import { DEFAULT_BM25, validateBm25, type Bm25Params } from './bm25.ts';
 import type { SearchRequest } from './query.ts';
 import type { QueryWork, Receipt } from './receipt.ts';
 import type { ShardInfo } from './shardGroup.ts';
-import { ShardIndex, sumStats, type GlobalStats, type ShardResult, type ShardStats } from './shardIndex.ts';
+import { ShardIndex, sumStats, type AnalyzedDoc, type GlobalStats, type ShardResult, type ShardStats } from './shardIndex.ts';
 import type { StorageSpec } from './storage.ts';
 import { mergeTopK, type Hit } from './topk.ts';
 import type { UpdateOp, UpdateResult } from './updates.ts';
@@ -19,6 +19,20 @@ export interface ShardSetSpec {
   shards: number;
   storage?: StorageSpec;
   bm25?: Bm25Params;
+  /**
+   * The order of documents in each shard. `corpus` (default): as read. `static-rank`: the best first,
+   * by a seeded static order (`staticRankKey`) standing in for a static rank such as PageRank, so an
+   * early-terminating search reads the best documents first (Brin and Page 1998, section 4.5).
+   */
+  order?: { kind: 'corpus' } | { kind: 'static-rank'; seed: number };
+  /**
+   * Two tiers per shard (a static order required): the `firstShare` of documents ranked highest form a
+   * first tier, the rest a second; an early-terminating search reads the second tier's lists (other
+   * lists, so other reads) only when the first held too few matches (Brin and Page 1998, section 4.5,
+   * checked their small barrels first; Risvik, Aasheim and Lidal, "Multi-tier architecture for web
+   * search engines", LA-WEB 2003, tier by document quality).
+   */
+  tiers?: { firstShare: number };
 }
 
 /** One query's answer across all shards: the merged top k and each shard's receipt (index = shard id). */
@@ -53,6 +67,11 @@ export interface ShardSet {
 export function validateSpec(spec: ShardSetSpec): void {
   if (!Number.isInteger(spec.shards) || spec.shards < 1) throw errors.option('shards', 'a positive integer', spec.shards);
   if (spec.bm25) validateBm25(spec.bm25);
+  if (spec.tiers) {
+    const share = spec.tiers.firstShare;
+    if (!(share > 0 && share <= 1)) throw errors.option('tiers.firstShare', 'a share in (0, 1]', share);
+    if (spec.order?.kind !== 'static-rank') throw errors.option('tiers', 'used with a static document order (order.kind "static-rank")', spec.order?.kind ?? 'corpus');
+  }
 }
 
 /**
@@ -64,27 +83,39 @@ export async function loadShards(spec: ShardSetSpec, owned?: readonly number[]):
   const analyzer = new Analyzer(spec.analyzer);
   const mine = new Set(owned ?? Array.from({ length: spec.shards }, (_, i) => i));
   const shards = new Map<number, ShardIndex>();
+  // In the corpus's order documents stream into each shard's builder; a static order needs them all first.
+  const ordered = spec.order?.kind === 'static-rank';
+  const docs = new Map<number, AnalyzedDoc[]>();
   const bulks = new Map<number, ReturnType<ShardIndex['bulk']>>();
   for (const s of mine) {
     const idx = new ShardIndex({ storage: spec.storage ?? { kind: 'memory' }, bm25: spec.bm25 ?? DEFAULT_BM25 });
     shards.set(s, idx);
-    bulks.set(s, idx.bulk());
+    if (ordered) docs.set(s, []);
+    else bulks.set(s, idx.bulk());
   }
   const firstLine = new Map<string, number>();
-  if (spec.corpus === undefined) {
-    for (const b of bulks.values()) b.finish();
-    return shards;
-  }
-  for await (const { doc, file, line } of readCorpus(spec.corpus, spec.corpusOptions)) {
-    const s = shardOf(doc.id, spec.shards);
-    const bulk = bulks.get(s);
-    if (!bulk) continue;
-    const seen = firstLine.get(doc.id);
-    if (seen !== undefined) throw errors.input({ file, line, field: 'id' }, `a unique document id ("${doc.id}" is already at line ${seen})`);
-    firstLine.set(doc.id, line);
-    bulk.add(doc.id, analyzer.terms(doc.title ? `${doc.title}\n${doc.text}` : doc.text));
+  if (spec.corpus !== undefined) {
+    for await (const { doc, file, line } of readCorpus(spec.corpus, spec.corpusOptions)) {
+      const s = shardOf(doc.id, spec.shards);
+      if (!shards.has(s)) continue;
+      const seen = firstLine.get(doc.id);
+      if (seen !== undefined) throw errors.input({ file, line, field: 'id' }, `a unique document id ("${doc.id}" is already at line ${seen})`);
+      firstLine.set(doc.id, line);
+      const terms = analyzer.terms(doc.title ? `${doc.title}\n${doc.text}` : doc.text);
+      if (ordered) docs.get(s)!.push({ id: doc.id, terms });
+      else bulks.get(s)!.add(doc.id, terms);
+    }
   }
   for (const b of bulks.values()) b.finish();
+  const order = spec.order;
+  if (order?.kind === 'static-rank') {
+    for (const [s, list] of docs) {
+      const key = new Map(list.map((d) => [d.id, staticRankKey(d.id, order.seed)] as const));
+      list.sort((a, b) => key.get(b.id)! - key.get(a.id)! || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const first = spec.tiers ? Math.ceil(spec.tiers.firstShare * list.length) : list.length;
+      shards.get(s)!.load([list.slice(0, first), list.slice(first)], spec.tiers !== undefined);
+    }
+  }
   return shards;
 }
 

@@ -18,7 +18,20 @@ export interface BufferCache {
   set(key: number, bytes: number): void;
   /** A read of the list: true on a hit (now most recent); on a miss, caches it (as `set`). */
   access(key: number, bytes: number): boolean;
+  /** Bytes cached for the key (0 when absent); does not count as a use. */
+  sizeOf(key: number): number;
   readonly sizeBytes: number;
+}
+
+/**
+ * A read of the first `bytes` of a list: a hit (now most recent) when the cache holds at least that
+ * much of it; otherwise the longer prefix is read and cached in place of the shorter one.
+ */
+export function accessPrefix(cache: BufferCache, key: number, bytes: number): boolean {
+  const have = cache.sizeOf(key);
+  if (have >= bytes) return cache.get(key);
+  cache.set(key, bytes);
+  return false;
 }
 
 export class LruCacheBuffer implements BufferCache {
@@ -37,6 +50,9 @@ export class LruCacheBuffer implements BufferCache {
   set(key: number, bytes: number): void {
     // The value is the size: lru-cache keeps the old size when a key is set again to an identical value.
     this.cache.set(key, bytes, { size: bytes });
+  }
+  sizeOf(key: number): number {
+    return this.cache.peek(key) ?? 0;
   }
   get sizeBytes(): number {
     return this.cache.calculatedSize;
@@ -132,6 +148,11 @@ export class ByteLru implements BufferCache {
     if (i === EMPTY) return false;
     this.touch(i, key);
     return true;
+  }
+
+  sizeOf(key: number): number {
+    const i = this.find(key);
+    return i === EMPTY ? 0 : this.sizes[i];
   }
 
   /** One probe for the lookup and, on a miss, the insert: the hot path of a disk-mode leaf. */

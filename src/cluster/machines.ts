@@ -1,7 +1,7 @@
 import { grown, invariant } from '../core/index.ts';
 import { busyJoules, byteJoules, diskReadMs, memoryReadMs, type HardwarePreset } from '../hardware/index.ts';
 import type { ArgCallback, Clock, EventHandle } from '../sim/index.ts';
-import { ByteLru, type BufferCache } from './bufferCache.ts';
+import { ByteLru, accessPrefix, type BufferCache } from './bufferCache.ts';
 import type { LeafDemand } from './service.ts';
 import { StationBank, type StationListener, type StationRecord } from './stations.ts';
 
@@ -39,6 +39,10 @@ export class LeafCharge {
   energyJ = 0;
   cacheLookups = 0;
   cacheHits = 0;
+  /** Of the slowest disk's time (`diskServiceMs`): seeks, half rotations and transfer. */
+  seekMs = 0;
+  rotationMs = 0;
+  transferMs = 0;
 }
 
 /** Who hears how leaf requests end. `T` is the caller's token for a request. */
@@ -82,6 +86,7 @@ export class MachineBank<T> {
   readonly slowdown: Float64Array;
   private slowMachines = false;
   private readonly diskMs: Float64Array;
+  private readonly diskSeeks: Int32Array;
   private readonly stagePool: CpuStage<T>[] = [];
   private readonly track: LeafTracker<T> | null;
   /** Busy time updates cost, while measuring (CPU and disk, all machines). */
@@ -102,6 +107,7 @@ export class MachineBank<T> {
     this.caches = o.mode === 'disk' && o.cacheBytes > 0 ? Array.from({ length: o.machines }, () => new ByteLru(o.cacheBytes)) : [];
     this.slowdown = new Float64Array(o.machines).fill(1);
     this.diskMs = new Float64Array(o.disks);
+    this.diskSeeks = new Int32Array(o.disks);
   }
 
   /** Makes a machine `factor` times slower (1 restores it); applies to requests from now on. */
@@ -126,13 +132,20 @@ export class MachineBank<T> {
     let lookups = 0;
     let hits = 0;
     const diskMs = this.diskMs;
-    if (o.disks === 1) diskMs[0] = 0;
-    else diskMs.fill(0);
+    const diskSeeks = this.diskSeeks;
+    if (o.disks === 1) {
+      diskMs[0] = 0;
+      diskSeeks[0] = 0;
+    } else {
+      diskMs.fill(0);
+      diskSeeks.fill(0);
+    }
     if (o.mode === 'memory' || this.caches.length === 0) {
       for (let i = 0; i < d.reads; i++) {
         if (o.mode === 'memory') memBytes += d.readBytes[i] * d.touchedShare;
         else {
           diskMs[d.readKeys[i] % o.disks] += diskReadMs(hw.disk, d.readBytes[i]);
+          diskSeeks[d.readKeys[i] % o.disks]++;
           seeks++;
           diskBytes += d.readBytes[i];
         }
@@ -144,11 +157,13 @@ export class MachineBank<T> {
         const key = d.readKeys[i];
         const bytes = d.readBytes[i];
         // Cached from the moment it is asked for: a request arriving during the read counts as a hit.
-        if (cache.access(key, Math.max(1, Math.ceil(bytes)))) {
+        const size = Math.max(1, Math.ceil(bytes));
+        if (d.prefixReads ? accessPrefix(cache, key, size) : cache.access(key, size)) {
           hits++;
           memBytes += bytes * d.touchedShare;
         } else {
           diskMs[key % o.disks] += diskReadMs(hw.disk, bytes);
+          diskSeeks[key % o.disks]++;
           seeks++;
           diskBytes += bytes;
         }
@@ -158,6 +173,7 @@ export class MachineBank<T> {
     if (slow !== 1) cpuMs *= slow;
     let diskEndMs = nowMs;
     let diskServiceMs = 0;
+    let slowest = -1;
     let diskBusy = 0;
     const leaf = this.track ? this.track.open(token, machine, cpuMs) : -1;
     for (let k = 0; k < o.disks; k++) {
@@ -167,8 +183,17 @@ export class MachineBank<T> {
       if (leaf >= 0) this.track!.addDiskRecord(leaf, this.disks.lastRecord);
       diskBusy += ms;
       if (end > diskEndMs) diskEndMs = end;
-      if (ms > diskServiceMs) diskServiceMs = ms;
+      if (ms > diskServiceMs) {
+        diskServiceMs = ms;
+        slowest = k;
+      }
     }
+    if (slowest >= 0) {
+      // Where the slowest disk's time went (all of it scaled by the machine's slowdown).
+      charge.seekMs = diskSeeks[slowest] * hw.disk.seekMs * slow;
+      charge.rotationMs = diskSeeks[slowest] * (hw.disk.rotationMs / 2) * slow;
+      charge.transferMs = diskServiceMs - charge.seekMs - charge.rotationMs;
+    } else charge.seekMs = charge.rotationMs = charge.transferMs = 0;
     charge.cpuMs = cpuMs;
     charge.diskServiceMs = diskServiceMs;
     charge.diskBusyMs = diskBusy;

@@ -24,18 +24,39 @@ interface InFlight {
   netOutMs: number;
   pending: number;
   maxDoneMs: number;
-  criticalServiceMs: number;
+  /** The last leaf to answer so far: its service time, by kind. */
+  critical: LeafPath;
   hits: number;
   out: QueryOutcome;
   onDone: (o: QueryOutcome) => void;
 }
+
+/** A leaf's service time by kind. */
+class LeafPath {
+  serviceMs = 0;
+  networkMs = 0;
+  seekMs = 0;
+  rotationMs = 0;
+  transferMs = 0;
+  cpuMs = 0;
+  copy(p: LeafPath): void {
+    this.serviceMs = p.serviceMs;
+    this.networkMs = p.networkMs;
+    this.seekMs = p.seekMs;
+    this.rotationMs = p.rotationMs;
+    this.transferMs = p.transferMs;
+    this.cpuMs = p.cpuMs;
+  }
+}
+
+const NO_PATH = new LeafPath();
 
 /** A leaf request whose end the machine will tell later (pooled). */
 export class PendingLeaf {
   f: InFlight | null = null;
   machine = 0;
   netBackMs = 0;
-  serviceMs = 0;
+  readonly path = new LeafPath();
   hits = 0;
 }
 
@@ -100,9 +121,22 @@ export class Router implements LeafListener<PendingLeaf> {
       netOutMs,
       pending: this.options.shards,
       maxDoneMs: arrivalMs,
-      criticalServiceMs: 0,
+      critical: new LeafPath(),
       hits: 0,
-      out: { seq: q.seq, arrivalMs, doneMs: 0, serviceMs: 0, seeks: 0, bytesRead: 0, postingsDecoded: 0, energyJ: 0, cacheLookups: 0, cacheHits: 0, failedLeaves: 0 },
+      out: {
+        seq: q.seq,
+        arrivalMs,
+        doneMs: 0,
+        serviceMs: 0,
+        seeks: 0,
+        bytesRead: 0,
+        postingsDecoded: 0,
+        energyJ: 0,
+        cacheLookups: 0,
+        cacheHits: 0,
+        failedLeaves: 0,
+        path: { networkMs: 0, seekMs: 0, rotationMs: 0, transferMs: 0, cpuMs: 0, mergeMs: 0 },
+      },
       onDone,
     };
     // Every leaf receives the query one hop later; handling them all at that instant keeps each
@@ -146,53 +180,67 @@ export class Router implements LeafListener<PendingLeaf> {
     if (this.machines.measuring) this.shardBusyMs[shard] += c.cpuMs + c.diskBusyMs;
     const hits = d.hits;
     const netBackMs = this.options.hops ? this.replyMs(hits) : 0;
-    const serviceMs = f.netOutMs + c.diskServiceMs + c.cpuMs + netBackMs;
+    const path = p.path;
+    path.serviceMs = f.netOutMs + c.diskServiceMs + c.cpuMs + netBackMs;
+    path.networkMs = f.netOutMs + netBackMs;
+    path.seekMs = c.seekMs;
+    path.rotationMs = c.rotationMs;
+    path.transferMs = c.transferMs;
+    path.cpuMs = c.cpuMs;
+    p.netBackMs = netBackMs;
+    p.hits = hits;
     if (!Number.isNaN(machineDoneMs)) {
       // Known now (a Lindley station): the leaf is answered without an event.
-      p.f = null;
-      this.pendingPool.push(p);
       const doneMs = machineDoneMs + netBackMs;
       if (this.tracksLoad) this.outstanding.resolve(machine, doneMs, false);
-      this.answered(f, doneMs, serviceMs, hits);
+      this.release(p, doneMs);
       return;
     }
     if (this.tracksLoad) this.outstanding.addUnknown(machine);
-    p.netBackMs = netBackMs;
-    p.serviceMs = serviceMs;
-    p.hits = hits;
+  }
+
+  /** A leaf answered at `doneMs`: its record back to the pool, its answer to its query. */
+  private release(p: PendingLeaf, doneMs: number): void {
+    const f = p.f!;
+    p.f = null;
+    this.pendingPool.push(p);
+    this.answered(f, doneMs, p.path, p.hits);
   }
 
   /** The machine answers a pending leaf at `machineDoneMs`. */
   leafDone(p: PendingLeaf, machineDoneMs: number): void {
     const doneMs = machineDoneMs + p.netBackMs;
     if (this.tracksLoad) this.outstanding.resolve(p.machine, doneMs, true);
-    const f = p.f!;
-    p.f = null;
-    this.pendingPool.push(p);
-    this.answered(f, doneMs, p.serviceMs, p.hits);
+    this.release(p, doneMs);
   }
 
   /** A pending leaf's machine failed: the shard is missing from this query's answer. */
   leafFailed(p: PendingLeaf, atMs: number): void {
     if (this.tracksLoad) this.outstanding.drop(p.machine);
-    const f = p.f!;
-    p.f = null;
-    this.pendingPool.push(p);
-    f.out.failedLeaves++;
-    this.answered(f, atMs, 0, 0);
+    p.f!.out.failedLeaves++;
+    p.hits = 0;
+    p.path.copy(NO_PATH);
+    this.release(p, atMs);
   }
 
-  private answered(f: InFlight, doneMs: number, serviceMs: number, hits: number): void {
+  private answered(f: InFlight, doneMs: number, path: LeafPath, hits: number): void {
     if (doneMs >= f.maxDoneMs) {
       f.maxDoneMs = doneMs;
-      f.criticalServiceMs = serviceMs;
+      f.critical.copy(path);
     }
     f.hits += hits;
     invariant(f.pending > 0, 'leaf answered twice');
     if (--f.pending > 0) return;
     const mergeMs = this.options.hops ? mergeCpuMs(this.options.hardware.cpu, f.hits) : 0;
     f.out.doneMs = f.maxDoneMs + mergeMs;
-    f.out.serviceMs = f.criticalServiceMs + mergeMs;
+    f.out.serviceMs = f.critical.serviceMs + mergeMs;
+    const critical = f.out.path;
+    critical.networkMs = f.critical.networkMs;
+    critical.seekMs = f.critical.seekMs;
+    critical.rotationMs = f.critical.rotationMs;
+    critical.transferMs = f.critical.transferMs;
+    critical.cpuMs = f.critical.cpuMs;
+    critical.mergeMs = mergeMs;
     f.out.energyJ += busyJoules(this.options.hardware.cpu.wattsPerCore, mergeMs);
     f.onDone(f.out);
   }

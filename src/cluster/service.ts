@@ -27,13 +27,18 @@ export interface LeafDemand {
   readBytes: Float64Array;
   /** Of each read, the share a memory-resident index actually touches (blocks decoded / all blocks). */
   touchedShare: number;
+  /**
+   * The reads are prefixes of their lists (early termination): a cached copy serves a read only when it
+   * holds at least as many bytes. Otherwise a list is always read whole and any cached copy serves.
+   */
+  prefixReads: boolean;
   /** Modelled postings decoded. */
   postingsDecoded: number;
   hits: number;
 }
 
 export function newLeafDemand(maxTerms = 64): LeafDemand {
-  return { cpuMs: 0, reads: 0, readKeys: new Int32Array(maxTerms), readBytes: new Float64Array(maxTerms), touchedShare: 1, postingsDecoded: 0, hits: 0 };
+  return { cpuMs: 0, reads: 0, readKeys: new Int32Array(maxTerms), readBytes: new Float64Array(maxTerms), touchedShare: 1, prefixReads: false, postingsDecoded: 0, hits: 0 };
 }
 
 /** The service-model seam: the index (receipts) or a synthetic distribution. */
@@ -68,6 +73,7 @@ export class SyntheticServiceModel implements ServiceModel {
   demand(_q: PreparedQuery, _shard: number, out: LeafDemand): void {
     out.cpuMs = this.draw();
     out.reads = 0;
+    out.prefixReads = false;
     out.postingsDecoded = 0;
     out.touchedShare = 1;
     out.hits = this.hitsPerLeaf;
@@ -107,7 +113,14 @@ export interface LeafCpuCost {
 }
 
 /**
- * Leaf work from real receipts, scaled to the modelled index. The cluster asks for a query's shards in
+ * A second tier's list of a term is another list: its buffer-cache key is the term's key plus this
+ * (term keys stay far below it).
+ */
+export const SECOND_TIER_KEY = 1 << 29;
+
+/**
+ * Leaf work from real receipts, scaled uniformly to the modelled index (every posting by modelled /
+ * real documents, every byte by modelled / real index bytes). The cluster asks for a query's shards in
  * ascending order, so a cursor walks the query's sparse list of working shards.
  */
 export class IndexServiceModel implements ServiceModel {
@@ -117,6 +130,8 @@ export class IndexServiceModel implements ServiceModel {
   constructor(
     private readonly scale: IndexScale,
     private readonly cpu: LeafCpuCost,
+    /** Receipts are of prefixes (the searcher terminates early). */
+    private readonly prefixReads = false,
   ) {}
   demand(q: PreparedQuery, shard: number, out: LeafDemand): void {
     const t = q.termCount;
@@ -127,6 +142,7 @@ export class IndexServiceModel implements ServiceModel {
       this.pos = 0;
     }
     while (this.pos < ws.length && ws[this.pos] < shard) this.pos++;
+    out.prefixReads = this.prefixReads;
     if (!qw || this.pos >= ws.length || ws[this.pos] !== shard) {
       out.reads = 0;
       out.touchedShare = 1;
@@ -148,7 +164,9 @@ export class IndexServiceModel implements ServiceModel {
     for (let j = 0; j < m; j++) {
       const at = tripleAt(r, j);
       postings += w[at + 1];
-      out.readKeys[j] = q.termKeys[w[at]];
+      // Entries past the terms are second-tier reads (receipt.ts).
+      const term = w[at];
+      out.readKeys[j] = term < t ? q.termKeys[term] : q.termKeys[term - t] + SECOND_TIER_KEY;
       out.readBytes[j] = w[at + 2] * this.scale.bytes;
     }
     const decoded = decodedReal * this.scale.postings;
@@ -161,3 +179,137 @@ export class IndexServiceModel implements ServiceModel {
 }
 
 const EMPTY = new Int32Array(0);
+
+/** A term's list in the whole modelled index: documents holding it and bytes (see WebTermScale). */
+export interface ModelledList {
+  df: number;
+  bytes: number;
+}
+
+/** How a per-term service reads lists: exhaustively, or as prefixes up to a match budget. */
+export interface PerTermSearcher {
+  /** Matching documents each shard looks for before it stops; null: exhaustive. */
+  budgetPerShard: number | null;
+  /** Share of each shard's documents in its first tier; null: one tier. */
+  firstTierShare: number | null;
+  mode: 'or' | 'and';
+  /** Hits a shard returns at most (k). */
+  k: number;
+}
+
+/**
+ * Leaf work from each term's modelled list (per-term scale): the modelled index has every term on
+ * every shard, with df / shards documents and bytes / shards bytes there (documents are spread evenly).
+ * Exhaustive, a leaf reads each whole list and decodes the share of it the real shards decoded for the
+ * query. With a match budget, a shard reads its lists in its static order until `budget` documents
+ * matched: with term t on a share p_t of documents, independently, a document matches with
+ * probability P = 1 - prod(1 - p_t) (or prod p_t for `and`), so about budget / P documents are scanned
+ * and list t is read for p_t budget / P postings, a prefix. With two tiers, the first tier's lists are
+ * read first (to their end when its N share x P matches fall short of the budget), the second tier's
+ * only for the rest, and each is a read of its own. The real receipts still give which documents a
+ * query returns; they no longer size the work.
+ */
+export class PerTermServiceModel implements ServiceModel {
+  readonly kind = 'index';
+  private query: PreparedQuery | null = null;
+  private readonly keys: number[] = [];
+  private readonly bytes: number[] = [];
+  private decoded = 0;
+  private hits = 0;
+  private touched = 1;
+
+  constructor(
+    /** The modelled list of a term, by its cluster-wide key. */
+    private readonly list: (termKey: number) => ModelledList,
+    private readonly shards: number,
+    /** Modelled documents a shard holds. */
+    private readonly docsPerShard: number,
+    private readonly cpu: LeafCpuCost,
+    private readonly searcher: PerTermSearcher,
+  ) {}
+
+  demand(q: PreparedQuery, _shard: number, out: LeafDemand): void {
+    if (q !== this.query) this.plan(q);
+    const n = this.keys.length;
+    if (out.readKeys.length < n) {
+      out.readKeys = new Int32Array(n * 2);
+      out.readBytes = new Float64Array(n * 2);
+    }
+    for (let i = 0; i < n; i++) {
+      out.readKeys[i] = this.keys[i];
+      out.readBytes[i] = this.bytes[i];
+    }
+    out.reads = n;
+    out.prefixReads = this.searcher.budgetPerShard !== null;
+    out.touchedShare = this.touched;
+    out.postingsDecoded = this.decoded;
+    out.hits = this.hits;
+    out.cpuMs = (this.decoded * this.cpu.nsPerPosting + q.termCount * this.cpu.nsPerTerm + this.cpu.nsPerRequest) / 1e6;
+  }
+
+  /** A query's reads are the same on every shard: worked out once per query. */
+  private plan(q: PreparedQuery): void {
+    this.query = q;
+    this.keys.length = 0;
+    this.bytes.length = 0;
+    const t = q.termCount;
+    const N = this.docsPerShard;
+    const df: number[] = [];
+    const bytes: number[] = [];
+    let none = 1;
+    let all = 1;
+    for (let i = 0; i < t; i++) {
+      const l = this.list(q.termKeys[i]);
+      df.push(Math.min(N, l.df / this.shards));
+      bytes.push(l.bytes / this.shards);
+      none *= 1 - df[i] / N;
+      all *= df[i] / N;
+    }
+    const pMatch = t === 0 ? 0 : this.searcher.mode === 'and' ? all : 1 - none;
+    const matches = N * pMatch;
+    this.hits = Math.min(this.searcher.k, Math.round(matches));
+    const b = this.searcher.budgetPerShard;
+    const share = this.searcher.firstTierShare;
+    let decoded = 0;
+    this.touched = 1;
+    const read = (i: number, key: number, docsScanned: number): void => {
+      const postings = (df[i] / N) * docsScanned;
+      this.keys.push(key);
+      this.bytes.push(df[i] > 0 ? (bytes[i] * postings) / df[i] : 0);
+      decoded += postings;
+    };
+    if (b === null || matches <= 0) {
+      // Whole lists; the real shards' decoded share (MaxScore skips blocks) carries over.
+      for (let i = 0; i < t; i++) read(i, q.termKeys[i], N);
+      this.touched = realDecodedShare(q);
+      decoded *= this.touched;
+    } else if (share === null) {
+      const scanned = Math.min(N, b / pMatch);
+      for (let i = 0; i < t; i++) read(i, q.termKeys[i], scanned);
+    } else {
+      const first = share * N;
+      const inFirst = first * pMatch;
+      const scannedFirst = inFirst >= b ? b / pMatch : first;
+      for (let i = 0; i < t; i++) read(i, q.termKeys[i], scannedFirst);
+      if (inFirst < b) {
+        const scannedSecond = Math.min(N - first, (b - inFirst) / pMatch);
+        for (let i = 0; i < t; i++) read(i, q.termKeys[i] + SECOND_TIER_KEY, scannedSecond);
+      }
+    }
+    this.decoded = decoded;
+  }
+}
+
+/** The share of the postings in a query's real lists that the real shards decoded (1 without receipts). */
+function realDecodedShare(q: PreparedQuery): number {
+  const w = q.work;
+  if (!w) return 1;
+  let decoded = 0;
+  let postings = 0;
+  for (let k = 0; k < w.shards.length; k++) {
+    decoded += recordDecoded(w, k);
+    const r = w.offsets[k];
+    for (let j = 0; j < recordTerms(w, k); j++) postings += w.work[tripleAt(r, j) + 1];
+  }
+  return postings > 0 ? Math.min(1, decoded / postings) : 1;
+}

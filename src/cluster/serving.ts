@@ -16,6 +16,18 @@ export interface QueryOutcome {
   cacheHits: number;
   /** Leaf requests that never answered (their machine failed); 0 in a healthy cluster. */
   failedLeaves: number;
+  /** The service time along the critical path (the last leaf to answer, then the merge), by kind. */
+  path: CriticalPath;
+}
+
+/** Where a query's service time went: `serviceMs` is their sum; queueing is latency less it. */
+export interface CriticalPath {
+  networkMs: number;
+  seekMs: number;
+  rotationMs: number;
+  transferMs: number;
+  cpuMs: number;
+  mergeMs: number;
 }
 
 /** What an update policy may charge to the serving machines (applying a change). */

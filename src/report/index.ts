@@ -1,3 +1,3 @@
 export { RUN_FORMAT_VERSION, formatBytes, runSummaryRows } from './run.ts';
 export type { ExpansionStudy, IndexReport, RunReport, UpdateRateStudy } from './run.ts';
-export { RATE_STUDY_HEADER, STUDY_HEADER, formatChange, formatMetric, rateStudyRows, studyRows } from './tables.ts';
+export { PATH_PARTS, RATE_STUDY_HEADER, STUDY_HEADER, formatChange, formatMetric, pathRows, rateStudyRows, studyRows } from './tables.ts';

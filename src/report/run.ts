@@ -3,7 +3,8 @@ import type { ReplayResult } from '../workload/index.ts';
 /** Bump when the run JSON changes shape. */
 /** 2: utilisation and throughputQps count the whole measured window (the warm-up's backlog included);
  * utilisation lists every machine. */
-export const RUN_FORMAT_VERSION = 2;
+/** 3: criticalPath (where a query's time goes); searcher and list sizes in the cluster section. */
+export const RUN_FORMAT_VERSION = 3;
 
 /** The modelled index beside the real one it was measured on (docs/DESIGN.md section 2, Scale). */
 export interface IndexReport {
@@ -31,6 +32,10 @@ export interface RunReport extends ReplayResult {
     coresPerMachine: number;
     disksPerMachine: number;
     selection: string;
+    /** How real lists stand for modelled ones: uniform or per-term. */
+    listSizes: string;
+    /** The searcher: exhaustive (null), or its match budget, document order and tiers. */
+    searcher: { matchBudget: number; order: string; firstTierShare: number | null; realBudgetPerShard: number | null } | null;
   };
   index: IndexReport | null;
   workload: { arrival: unknown; trace: string | null; k: number; match: string; skippedLines: number };
@@ -76,6 +81,8 @@ export interface ExpansionStudy {
 const LAT_KEYS = ['mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const;
 const fmtMs = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+
 export function formatBytes(b: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
   let i = 0;
@@ -100,6 +107,14 @@ export function runSummaryRows(r: RunReport): [string, string][] {
   ];
   if (r.cluster.mode === 'disk') rows.push(['utilisation disk mean / max', `${(r.utilisation.disk.mean * 100).toFixed(1)} % / ${(r.utilisation.disk.max * 100).toFixed(1)} %`]);
   rows.push(['shard imbalance (max/mean)', r.shardImbalance.toFixed(3)]);
+  const cp = r.criticalPath.share;
+  rows.push([
+    'where the time goes',
+    `seek ${pct(cp.seek)}, rotation ${pct(cp.rotation)}, transfer ${pct(cp.transfer)}, CPU ${pct(cp.cpu)}, merge ${pct(cp.merge)}, network ${pct(cp.network)}, queueing ${pct(cp.queueing)}`,
+  ]);
+  if (r.cluster.searcher) {
+    rows.push(['searcher', `early termination: ${r.cluster.searcher.matchBudget.toLocaleString('en-US')} matches a query (${r.cluster.searcher.order} order${r.cluster.searcher.firstTierShare !== null ? `, first tier ${(r.cluster.searcher.firstTierShare * 100).toFixed(0)} %` : ''}); lists ${r.cluster.listSizes}`]);
+  } else if (r.cluster.listSizes !== 'uniform') rows.push(['searcher', `exhaustive; lists ${r.cluster.listSizes}`]);
   rows.push([
     'per query',
     `${r.perQuery.seeks.toFixed(1)} seeks, ${formatBytes(r.perQuery.bytesRead)} read from disk, ${Math.round(r.perQuery.postingsDecoded).toLocaleString('en-US')} postings, ${r.perQuery.energyJ.toFixed(3)} J`,

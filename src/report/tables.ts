@@ -1,10 +1,11 @@
-import type { ExpansionStudy, UpdateRateStudy } from './run.ts';
+import type { ExpansionStudy, RunReport, UpdateRateStudy } from './run.ts';
 
 /** Numbers for tables: ms with sensible precision, shares as percentages, large counts grouped. */
 export function formatMetric(path: string, v: number | null): string {
   if (v === null) return '-';
   if (path.startsWith('freshness.p')) return v >= 86_400_000 ? `${(v / 86_400_000).toFixed(1)} d` : `${(v / 1000).toFixed(1)} s`;
   if (path.endsWith('Ms') || path.includes('Ms.')) return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+  if (path.startsWith('criticalPath.share')) return `${(v * 100).toFixed(1)} %`;
   if (path.startsWith('utilisation') || path.endsWith('hitRatio') || path.endsWith('Utilisation') || path.endsWith('staleness')) return `${(v * 100).toFixed(1)} %`;
   if (path.endsWith('bytesRead')) return `${(v / 1e6).toFixed(1)} MB`;
   if (path.endsWith('energyJ')) return v.toFixed(3);
@@ -43,4 +44,20 @@ export function rateStudyRows(s: UpdateRateStudy): (string | number)[][] {
     formatMetric('freshness.updateUtilisation', p.updateUtilisation),
     p.meetsSlo ? 'yes' : 'no',
   ]);
+}
+
+/** The parts of a query's time, in display order, with their labels. */
+export const PATH_PARTS = [
+  ['seek', 'disk seek'],
+  ['rotation', 'disk rotation'],
+  ['transfer', 'disk transfer'],
+  ['cpu', 'CPU (leaf)'],
+  ['merge', 'merge (router)'],
+  ['network', 'network'],
+  ['queueing', 'queueing'],
+] as const;
+
+/** Rows of where the time goes, one column per run: mean ms and share of the latency. */
+export function pathRows(runs: readonly Pick<RunReport, 'criticalPath'>[]): string[][] {
+  return PATH_PARTS.map(([k, label]) => [label, ...runs.map((r) => `${formatMetric('ms', r.criticalPath.meanMs[k]).padStart(7)} ms  ${(r.criticalPath.share[k] * 100).toFixed(1).padStart(5)} %`)]);
 }

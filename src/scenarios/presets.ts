@@ -35,6 +35,13 @@ export const MEMORY_SHARDS_2001 = Math.ceil((MODELLED_DOCS_2001 * BRIN_PAGE_INDE
  */
 const changes = { generate: { ratePerS: 20, skew: 1, deleteShare: 0 }, modelledRatePerS: 3125, applyEveryS: 1 };
 
+/**
+ * The era's searcher, the same on both sides: each query looks for 40,000 matching documents, split over
+ * the shards, in a static order (the best first), so lists are read as prefixes (Brin and Page 1998,
+ * section 4.5); and each term's list has its own web size (per-term list sizes, src/cluster/termScale.ts).
+ */
+const searcher = { matchBudget: 40_000 };
+
 const workload = {
   arrival: { kind: 'poisson' as const, qps: 100 },
   queries: 3000,
@@ -49,7 +56,8 @@ export const PRESETS: Record<string, ScenarioInput> = {
     corpus: WORDNET_GLOSSES,
     analyzer: { stemmer: 'none' },
     workload,
-    cluster: { shards: 60, replicas: 20, mode: 'disk', hardware: '2001', modelledDocs: MODELLED_DOCS_2001 },
+    cluster: { shards: 60, replicas: 20, mode: 'disk', hardware: '2001', modelledDocs: MODELLED_DOCS_2001, listSizes: 'per-term' },
+    searcher,
     expansion: { policy: 'none' },
     slo: 'p99<500ms',
     // Rebuilt about monthly (Dean, WSDM 2009); a full build of the index: 3 days (an estimate).
@@ -62,7 +70,8 @@ export const PRESETS: Record<string, ScenarioInput> = {
     corpus: WORDNET_GLOSSES,
     analyzer: { stemmer: 'none' },
     workload,
-    cluster: { shards: MEMORY_SHARDS_2001, replicas: 1, mode: 'memory', hardware: '2001', modelledDocs: MODELLED_DOCS_2001 },
+    cluster: { shards: MEMORY_SHARDS_2001, replicas: 1, mode: 'memory', hardware: '2001', modelledDocs: MODELLED_DOCS_2001, listSizes: 'per-term' },
+    searcher,
     expansion: { policy: 'both', senses: 'all', maxTerms: 50, weight: 0.5 },
     slo: 'p99<500ms',
     // Incremental updates with about a minute from crawl to commit (an estimate of the pipeline).

@@ -123,6 +123,12 @@ export const ScenarioSchema = z
             'Modelled index bytes per document (default with modelledDocs: 1550, Brin and Page 1998, 37.2 GB for 24 M pages; without: the real index\'s).',
           ),
         cacheBytes: z.number().min(0).max(1e15).optional().describe('Buffer cache per machine in disk mode (default: RAM less the reserve).'),
+        listSizes: z
+          .enum(['uniform', 'per-term'])
+          .default('uniform')
+          .describe(
+            'How real posting lists stand for modelled ones: uniform (every posting and byte scaled alike) or per-term (each term its own web-size list, from SUBTLEX-US word frequencies and Brin and Page\'s format; docs/EXPERIMENTS.md).',
+          ),
         shardThreads: z.number().int().min(0).max(256).optional().describe('Worker threads for the real shards (0: in the main thread).'),
       })
       .strict(),
@@ -136,6 +142,17 @@ export const ScenarioSchema = z
       })
       .strict()
       .default({ policy: 'none', senses: 'all', maxTerms: 50, weight: 0.5 }),
+    searcher: z
+      .object({
+        matchBudget: posInt
+          .max(1e12)
+          .optional()
+          .describe('Early termination: matching documents a query looks for, split evenly over the shards; each shard stops once it has its share (Brin and Page 1998: 40,000). Default: exhaustive, rank-safe.'),
+        order: z.enum(['corpus', 'static-rank']).optional().describe('Documents in each shard as the corpus has them, or best first by a seeded static order (default static-rank with a match budget or tiers).'),
+        firstTierShare: z.number().gt(0).max(1).optional().describe('Two tiers per shard: this share of the documents, the best by static order, first; the rest read only when too few matched.'),
+      })
+      .strict()
+      .optional(),
     slo: z.string().optional().describe('Service-level objective for studies and comparisons, e.g. "p99<500ms".'),
     updates: z
       .object({
@@ -174,6 +191,9 @@ export const ScenarioSchema = z
     if (s.workload.arrival.kind === 'trace' && s.workload.trace === undefined) {
       // The bundled TREC 2005 queries carry no times.
       ctx.addIssue({ code: 'custom', path: ['workload', 'trace'], input: undefined, message: 'required when workload.arrival.kind is "trace" (a trace whose queries carry times)' });
+    }
+    if (s.searcher?.firstTierShare !== undefined && s.searcher.order === 'corpus') {
+      ctx.addIssue({ code: 'custom', path: ['searcher', 'order'], input: 'corpus', message: 'must be "static-rank" with tiers (the first tier holds the best documents)' });
     }
     const machines = s.cluster.shards * s.cluster.replicas;
     if (machines > MAX_MACHINES) {

@@ -1,8 +1,11 @@
 import { join } from 'node:path';
-import { Analyzer, Expander, WordNet, type ExpansionPolicy } from '../analysis/index.ts';
+import { Analyzer, Expander, WordNet, type AnalyzerOptions, type ExpansionPolicy } from '../analysis/index.ts';
 import {
   IndexServiceModel,
+  PerTermServiceModel,
   SyntheticServiceModel,
+  WebTermScale,
+  type LeafCpuCost,
   updatePolicy,
   type ClusterOptions,
   type QueryOutcome,
@@ -149,6 +152,14 @@ export class RunContext {
     return p;
   }
   private readonly forks: Promise<{ set: ShardSet; info: ShardInfo[] }>[] = [];
+  private readonly scales = new Map<string, WebTermScale>();
+  /** Per-term list sizes for an analyzer and a modelled index size (the word list is analysed once). */
+  webScale(analyzer: Partial<AnalyzerOptions> | undefined, modelledDocs: number): WebTermScale {
+    const key = JSON.stringify([analyzer, modelledDocs]);
+    let w = this.scales.get(key);
+    if (!w) this.scales.set(key, (w = new WebTermScale(new Analyzer(analyzer), modelledDocs)));
+    return w;
+  }
   async close(): Promise<void> {
     const all = await Promise.allSettled([...this.forks.splice(0), ...this.sets.values()]);
     this.sets.clear();
@@ -207,7 +218,8 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
       const c = typeof s.corpus === 'string' ? { path: s.corpus } : s.corpus;
       const corpusOptions = { format: c.format, markup: c.markup ?? (/gcide/i.test(c.path) ? ('gcide' as const) : ('none' as const)) };
       const corpus = c.path.startsWith('@') ? c.path : resolvePath(loaded.baseDir, c.path);
-      const shardSpec: ShardSetSpec = { corpus, corpusOptions, analyzer: s.analyzer, shards: s.cluster.shards, storage: { kind: 'memory' } };
+      const searcher = searcherOf(s);
+      const shardSpec: ShardSetSpec = { corpus, corpusOptions, analyzer: s.analyzer, shards: s.cluster.shards, storage: { kind: 'memory' }, ...searcher.layout };
       // Changes mutate the shards: such a run gets shards of its own, never shared with other runs.
       const { set: shards, info } = s.updates
         ? await ctx.privateShards(shardSpec, options.threads ?? s.cluster.shardThreads)
@@ -216,11 +228,9 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
       const realIndexBytes = info.reduce((a, i) => a + i.postingBytes, 0);
       index = indexReport(s, realDocs, realIndexBytes, hw.memory.ramBytes);
       checkMemoryFit(loaded.source, s, index, hw.memory.ramBytes - hw.memory.reservedBytes, hw.name);
-      service = new IndexServiceModel(
-        { postings: index.modelledDocs / Math.max(1, realDocs), bytes: index.modelledIndexBytes / Math.max(1, realIndexBytes) },
-        hw.cpu,
-      );
       const analyzer = new Analyzer(s.analyzer);
+      const realBudget = searcher.realBudgetPerShard(realDocs, index.modelledDocs);
+      service = serviceFor(s, index, realIndexBytes, hw.cpu, () => ctx.webScale(s.analyzer, index!.modelledDocs), ctx.receipts(shards), searcher);
       const e = s.expansion;
       const expander = e.policy === 'none' ? null : await ctx.expander(shardSpec, options.threads ?? s.cluster.shardThreads, e);
       queryPreparer = new QueryPreparer(shards, analyzer, {
@@ -228,6 +238,7 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
         mode: s.workload.match,
         rewrite: expander ? (terms) => expander.expandTerms(terms, e.maxTerms).map((t) => ({ term: t.term, weight: t.weight })) : undefined,
         hits: s.updates !== undefined,
+        ...(realBudget !== null ? { budget: realBudget, tiered: searcher.layout.tiers !== undefined } : {}),
       }, ctx.receipts(shards));
       preparer = queryPreparer;
       source = cycleTrace(tracePath ?? DEFAULT_TRACE, s.workload.queries, traceOptions);
@@ -272,6 +283,15 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
         coresPerMachine: clusterOptions.cores,
         disksPerMachine: clusterOptions.disks,
         selection: s.cluster.selection,
+        listSizes: s.cluster.listSizes,
+        searcher: s.searcher?.matchBudget !== undefined
+          ? {
+              matchBudget: s.searcher.matchBudget,
+              order: searcherOf(s).layout.order?.kind ?? 'corpus',
+              firstTierShare: s.searcher.firstTierShare ?? null,
+              realBudgetPerShard: index ? searcherOf(s).realBudgetPerShard(index.realDocs, index.modelledDocs) : null,
+            }
+          : null,
       },
       index,
       workload: {
@@ -286,6 +306,60 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
       ...result,
     };
   }
+}
+
+/**
+ * The era's searcher of a scenario (docs/EXPERIMENTS.md): the shards' document order and tiers, and the
+ * match budget split over the shards, for the modelled index and for the real shards that stand for it
+ * (a real shard looks for its modelled share scaled by real / modelled documents, at least k, so the
+ * hits it returns come from a prefix of its lists too).
+ */
+export function searcherOf(s: Scenario): {
+  layout: Pick<ShardSetSpec, 'order' | 'tiers'>;
+  budgetPerShard: number | null;
+  firstTierShare: number | null;
+  realBudgetPerShard(realDocs: number, modelledDocs: number): number | null;
+} {
+  const r = s.searcher ?? {};
+  const budgetPerShard = r.matchBudget !== undefined ? r.matchBudget / s.cluster.shards : null;
+  const firstTierShare = r.firstTierShare ?? null;
+  const ordered = (r.order ?? (budgetPerShard !== null || firstTierShare !== null ? 'static-rank' : 'corpus')) === 'static-rank';
+  return {
+    layout: {
+      ...(ordered ? { order: { kind: 'static-rank' as const, seed: s.seed } } : {}),
+      ...(firstTierShare !== null ? { tiers: { firstShare: firstTierShare } } : {}),
+    },
+    budgetPerShard,
+    firstTierShare,
+    realBudgetPerShard: (realDocs, modelledDocs) =>
+      budgetPerShard === null ? null : Math.max(s.workload.k, Math.ceil((budgetPerShard * realDocs) / Math.max(1, modelledDocs))),
+  };
+}
+
+/** How leaf work is sized: real receipts scaled uniformly, or each term's web-size list (per-term). */
+function serviceFor(
+  s: Scenario,
+  index: IndexReport,
+  realIndexBytes: number,
+  cpu: LeafCpuCost,
+  webScale: () => WebTermScale,
+  receipts: ReceiptCache,
+  searcher: ReturnType<typeof searcherOf>,
+): ServiceModel {
+  if (s.cluster.listSizes === 'uniform') {
+    return new IndexServiceModel(
+      { postings: index.modelledDocs / Math.max(1, index.realDocs), bytes: index.modelledIndexBytes / Math.max(1, realIndexBytes) },
+      cpu,
+      searcher.budgetPerShard !== null,
+    );
+  }
+  const scale = webScale();
+  return new PerTermServiceModel((key) => scale.list(receipts.termNames[key]), s.cluster.shards, index.modelledDocs / s.cluster.shards, cpu, {
+    budgetPerShard: searcher.budgetPerShard,
+    firstTierShare: searcher.firstTierShare,
+    mode: s.workload.match,
+    k: s.workload.k,
+  });
 }
 
 function indexReport(s: Scenario, realDocs: number, realIndexBytes: number, ramBytes: number): IndexReport {

@@ -34,6 +34,22 @@ export interface MeasuredFigures {
   shardImbalance: number;
   /** Disk mode: the modelled buffer caches' hit ratio, overall and over the run (warm-up included). */
   bufferCache: { hitRatio: number; overTime: { fromQuery: number; toQuery: number; hitRatio: number }[] } | null;
+  /**
+   * Where a measured query's time went on average: along its critical path (the last leaf to answer,
+   * then the merge) network, disk seeks, half rotations and transfer, CPU and merge, and queueing (the
+   * rest of its latency); `share` is each over the mean latency.
+   */
+  criticalPath: { meanMs: PathParts; share: PathParts };
+}
+
+export interface PathParts {
+  network: number;
+  seek: number;
+  rotation: number;
+  transfer: number;
+  cpu: number;
+  merge: number;
+  queueing: number;
 }
 
 /**
@@ -50,6 +66,7 @@ export class Measurement {
   private readonly lookups: Float64Array;
   private readonly cacheHits: Float64Array;
   private readonly totals = { seeks: 0, bytesRead: 0, postingsDecoded: 0, energyJ: 0 };
+  private readonly path: PathParts = { network: 0, seek: 0, rotation: 0, transfer: 0, cpu: 0, merge: 0, queueing: 0 };
   private measured = 0;
   private completedCount = 0;
   private firstMeasuredArrivalMs = Infinity;
@@ -98,6 +115,15 @@ export class Measurement {
     this.totals.bytesRead += o.bytesRead;
     this.totals.postingsDecoded += o.postingsDecoded;
     this.totals.energyJ += o.energyJ;
+    const p = this.path;
+    p.network += o.path.networkMs;
+    p.seek += o.path.seekMs;
+    p.rotation += o.path.rotationMs;
+    p.transfer += o.path.transferMs;
+    p.cpu += o.path.cpuMs;
+    p.merge += o.path.mergeMs;
+    // Latency less service time; a difference below zero is rounding (the two are summed apart).
+    p.queueing += Math.max(0, o.doneMs - o.arrivalMs - o.serviceMs);
     if (o.doneMs > this.lastMeasuredDoneMs) this.lastMeasuredDoneMs = o.doneMs;
   }
 
@@ -148,7 +174,16 @@ export class Measurement {
       utilisation: { cpu: meanMax(serving.cpu), disk: meanMax(serving.disk) },
       shardImbalance: shardMean > 0 ? shardMax / shardMean : 1,
       bufferCache: cacheReport ? this.cacheFigures(total) : null,
+      criticalPath: this.pathFigures(),
     };
+  }
+
+  private pathFigures(): MeasuredFigures['criticalPath'] {
+    const n = Math.max(1, this.measured);
+    const meanMs = Object.fromEntries(Object.entries(this.path).map(([k, v]) => [k, v / n])) as unknown as PathParts;
+    const latency = Object.values(meanMs).reduce((a, b) => a + b, 0);
+    const share = Object.fromEntries(Object.entries(meanMs).map(([k, v]) => [k, latency > 0 ? v / latency : 0])) as unknown as PathParts;
+    return { meanMs, share };
   }
 
   private cacheFigures(total: number): MeasuredFigures['bufferCache'] {

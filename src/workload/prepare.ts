@@ -12,6 +12,10 @@ export interface PreparerOptions {
   rewrite?: (terms: WeightedTerm[]) => WeightedTerm[];
   /** Also learn which documents each query returns (for staleness under updates). */
   hits?: boolean;
+  /** Early termination: matching documents each real shard looks for (SearchRequest.budget). */
+  budget?: number;
+  /** Book second-tier reads apart (SearchRequest.tiered). */
+  tiered?: boolean;
 }
 
 interface CachedWork {
@@ -25,6 +29,8 @@ interface CachedWork {
  */
 export class ReceiptCache {
   readonly termIds = new Map<string, number>();
+  /** Each term by its id. */
+  readonly termNames: string[] = [];
   readonly cache: LRUCache<string, CachedWork>;
   constructor(maxBytes = 512 * 2 ** 20) {
     this.cache = new LRUCache<string, CachedWork>({
@@ -34,7 +40,10 @@ export class ReceiptCache {
   }
   termId(t: string): number {
     let id = this.termIds.get(t);
-    if (id === undefined) this.termIds.set(t, (id = this.termIds.size));
+    if (id === undefined) {
+      this.termIds.set(t, (id = this.termIds.size));
+      this.termNames.push(t);
+    }
     return id;
   }
 }
@@ -80,7 +89,9 @@ export class QueryPreparer {
     });
     for (const t of terms) this.termsTotal += t.length;
     this.queriesTotal += terms.length;
-    const keys = terms.map((ts) => `${this.indexVersion}\u0001${this.options.hits ? 'h' : ''}${this.options.k}\u0001${this.options.mode}\u0001${ts.map((t) => `${t.term}\u0002${t.weight}`).join('\u0001')}`);
+    const o = this.options;
+    const searcher = o.budget === undefined ? '' : `b${o.budget}${o.tiered ? 't' : ''}`;
+    const keys = terms.map((ts) => `${this.indexVersion}\u0001${o.hits ? 'h' : ''}${o.k}\u0001${o.mode}${searcher}\u0001${ts.map((t) => `${t.term}\u0002${t.weight}`).join('\u0001')}`);
     // Entries are taken out of the cache now: a concurrent batch may evict them while this one waits.
     const fresh = new Map<string, CachedWork>();
     const missing = new Map<string, number>();
@@ -93,7 +104,7 @@ export class QueryPreparer {
     if (missing.size > 0) {
       const idx = [...missing.values()];
       const works = await this.shards.work(
-        idx.map((i) => ({ terms: terms[i], k: this.options.k, mode: this.options.mode })),
+        idx.map((i) => ({ terms: terms[i], k: o.k, mode: o.mode, ...(o.budget !== undefined ? { budget: o.budget, tiered: o.tiered === true } : {}) })),
         { hits: this.options.hits === true },
       );
       idx.forEach((i, n) => {

@@ -22,11 +22,21 @@ describe('searchsim compare google-2000-disk google-2001-memory', () => {
     expect(c.contender.expansionStudy.affordableTerms).toBe(50);
     expect(c.contender.expansion.meanTerms).toBeGreaterThan(5 * c.baseline.expansion.meanTerms);
     expect(c.diff['latencyMs.p50'].changePct).toBeCloseTo(((c.contender.latencyMs.p50 - c.baseline.latencyMs.p50) / c.baseline.latencyMs.p50) * 100, 6);
+    // The era's searcher on disk is seek-bound; in memory nothing waits for a disk.
+    expect(c.baseline.criticalPath.share.seek + c.baseline.criticalPath.share.rotation).toBeGreaterThan(0.5);
+    expect(c.contender.criticalPath.share.seek).toBe(0);
     for (const side of [c.baseline, c.contender]) {
       expect(side.expansionStudy.points.map((p: { terms: number }) => p.terms)).toEqual([1, 5, 50]);
       expect(Object.keys(side.expansionStudy.points[0])).toEqual(['terms', 'meanTerms', 'latencyMs', 'seeksPerQuery', 'maxQps', 'meetsSlo']);
     }
   }, 300_000);
+
+  it('prints where each side\'s time goes, part by part', () => {
+    const r = cli('compare', 'scenarios/mm1.json', 'scenarios/mm1.json', '--queries', '12000', '--qps', '50');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/where a measured query's time goes \(mean along its critical path, and share of its latency\)/);
+    for (const part of ['disk seek', 'disk rotation', 'disk transfer', 'CPU \\(leaf\\)', 'merge \\(router\\)', 'network', 'queueing']) expect(r.stdout).toMatch(new RegExp(`^${part} +`, 'm'));
+  });
 
   it('names the valid presets for an unknown one', () => {
     const r = cli('compare', 'google-2000-disk', 'altavista-1998');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteLru, LruCacheBuffer, type BufferCache } from '../../src/cluster/bufferCache.ts';
+import { ByteLru, LruCacheBuffer, accessPrefix, type BufferCache } from '../../src/cluster/bufferCache.ts';
 
 const impls: [string, (max: number) => BufferCache][] = [
   ['LruCacheBuffer (lru-cache)', (m) => new LruCacheBuffer(m)],
@@ -26,6 +26,18 @@ describe.each(impls)('BufferCache contract: %s', (_name, make) => {
     expect(c.access(5, 100)).toBe(false);
     expect(c.access(5, 100)).toBe(true);
   });
+
+  it('serves a prefix read only from a cached prefix at least as long, and then keeps the longer one', () => {
+    const c = make(1000);
+    expect(accessPrefix(c, 7, 100)).toBe(false);
+    expect(c.sizeOf(7)).toBe(100);
+    expect(accessPrefix(c, 7, 60)).toBe(true);
+    expect(accessPrefix(c, 7, 300)).toBe(false);
+    expect(c.sizeOf(7)).toBe(300);
+    expect(accessPrefix(c, 7, 300)).toBe(true);
+    expect(c.sizeBytes).toBe(300);
+    expect(c.sizeOf(8)).toBe(0);
+  });
 });
 
 describe('ByteLru', () => {
@@ -35,7 +47,8 @@ describe('ByteLru', () => {
         const ref = new LruCacheBuffer(max);
         const fast = new ByteLru(max);
         for (const [isGet, key, bytes] of seq) {
-          if (isGet && key % 2 === 0) expect(fast.access(key, bytes)).toBe(ref.access(key, bytes));
+          if (isGet && key % 3 === 0) expect(accessPrefix(fast, key, bytes)).toBe(accessPrefix(ref, key, bytes));
+          else if (isGet && key % 2 === 0) expect(fast.access(key, bytes)).toBe(ref.access(key, bytes));
           else if (isGet) expect(fast.get(key)).toBe(ref.get(key));
           else {
             fast.set(key, bytes);

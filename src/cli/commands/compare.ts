@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { RATE_STUDY_HEADER, STUDY_HEADER, rateStudyRows, formatChange, formatMetric, studyRows } from '../../report/index.ts';
+import { RATE_STUDY_HEADER, STUDY_HEADER, rateStudyRows, formatChange, formatMetric, pathRows, studyRows } from '../../report/index.ts';
 import { DEFAULT_SLO, PRESET_NAMES, RunContext, compareScenarios, loadScenarioArg, parseRates, parseSlo, parseTermCounts } from '../../scenarios/index.ts';
 import { finiteNumber, nonNegativeInt, positiveInt } from '../options.ts';
 import { table, writeJson } from '../output.ts';
@@ -59,6 +59,8 @@ export function compareCommand(): Command {
       console.log(`workload:  ${c.baseline.queries.measured} measured queries after ${c.baseline.queries.warmup} warm-up, seed ${c.baseline.scenario.seed}\n`);
       const rows = Object.entries(c.diff).map(([m, d]) => [m, formatMetric(m, d.baseline), formatMetric(m, d.contender), formatChange(d.changePct)]);
       console.log(table(['metric', 'baseline', 'contender', 'change'], rows));
+      console.log('\nwhere a measured query\'s time goes (mean along its critical path, and share of its latency)');
+      console.log(table(['part', 'baseline', 'contender'], pathRows([c.baseline, c.contender])));
       for (const [name, r] of [
         ['baseline', c.baseline],
         ['contender', c.contender],

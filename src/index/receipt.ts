@@ -100,34 +100,62 @@ export class GroupWorkWriter {
   }
 }
 
-/** Splits group-layout output (from one or more groups) into one `QueryWork` per request. */
+/**
+ * Splits group-layout output (from one or more groups) into one `QueryWork` per request, shards
+ * ascending: each record is placed by its shard id in a table as long as the largest id, so a request
+ * costs one pass over its records and one over the table, no sort.
+ */
 export function unpackWork(requests: readonly SearchRequest[], parts: readonly Float64Array[]): QueryWork[] {
   const at = parts.map(() => 0);
+  let slotPart = new Int32Array(64).fill(-1);
+  let slotFrom = new Int32Array(64);
+  let slotLen = new Int32Array(64);
   return requests.map(() => {
-    const entries: { shard: number; part: number; from: number; len: number }[] = [];
+    let size = 0;
+    let count = 0;
+    let maxShard = -1;
     parts.forEach((p, i) => {
       const n = p[at[i]++];
       for (let k = 0; k < n; k++) {
-        const m = p[at[i] + 3];
-        const len = RECORD_HEAD + TERM_TRIPLE * m;
-        entries.push({ shard: p[at[i]], part: i, from: at[i] + 1, len });
+        const shard = p[at[i]];
+        const len = RECORD_HEAD + TERM_TRIPLE * p[at[i] + 3];
+        if (shard >= slotPart.length) {
+          const grow = Math.max(shard + 1, 2 * slotPart.length);
+          const part = new Int32Array(grow).fill(-1);
+          part.set(slotPart);
+          slotPart = part;
+          const from = new Int32Array(grow);
+          from.set(slotFrom);
+          slotFrom = from;
+          const l = new Int32Array(grow);
+          l.set(slotLen);
+          slotLen = l;
+        }
+        slotPart[shard] = i;
+        slotFrom[shard] = at[i] + 1;
+        slotLen[shard] = len;
+        if (shard > maxShard) maxShard = shard;
+        size += len;
+        count++;
         at[i] += 1 + len;
       }
     });
-    entries.sort((a, b) => a.shard - b.shard);
-    const shards = new Int32Array(entries.length);
-    const offsets = new Int32Array(entries.length + 1);
-    let size = 0;
-    for (const e of entries) size += e.len;
+    const shards = new Int32Array(count);
+    const offsets = new Int32Array(count + 1);
     const work = new Float32Array(size);
     let w = 0;
-    entries.forEach((e, k) => {
-      shards[k] = e.shard;
+    let k = 0;
+    for (let shard = 0; shard <= maxShard; shard++) {
+      const part = slotPart[shard];
+      if (part < 0) continue;
+      slotPart[shard] = -1;
+      shards[k] = shard;
       offsets[k] = w;
-      work.set(parts[e.part].subarray(e.from, e.from + e.len), w);
-      w += e.len;
-    });
-    offsets[entries.length] = w;
+      work.set(parts[part].subarray(slotFrom[shard], slotFrom[shard] + slotLen[shard]), w);
+      w += slotLen[shard];
+      k++;
+    }
+    offsets[count] = w;
     return { shards, offsets, work };
   });
 }

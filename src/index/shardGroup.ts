@@ -32,6 +32,11 @@ export class ShardGroup {
    */
   private readonly termShards = new Map<string, { pos: number[]; ord: number[] }>();
   private readonly baseSerial: Int32Array;
+  /** presentTerms' reused buffers: per position its list, the request that last touched it, the touched. */
+  private readonly present: { terms: number[]; baseOrds: number[]; baseSerial: number }[];
+  private readonly stamps: Int32Array;
+  private readonly touched: Int32Array;
+  private stamp = 0;
 
   constructor(
     readonly order: readonly number[],
@@ -41,6 +46,9 @@ export class ShardGroup {
     from?: ShardGroup,
   ) {
     this.baseSerial = Int32Array.from(order, (s) => shards.get(s)!.baseSerial);
+    this.present = order.map(() => ({ terms: [], baseOrds: [], baseSerial: -1 }));
+    this.stamps = new Int32Array(order.length);
+    this.touched = new Int32Array(order.length);
     if (from) {
       // A fork: the same dictionaries, under new segment serials where the first segments are the same.
       for (const [t, e] of from.termShards) this.termShards.set(t, { pos: e.pos.slice(), ord: e.ord.slice() });
@@ -155,21 +163,31 @@ export class ShardGroup {
    * request terms it holds (with their ordinals in its first segment): a shard then looks up only those,
    * not every term of a 50-term query, and mostly without its dictionary.
    */
-  private presentTerms(r: SearchRequest): { shards: number[]; terms: PresentTerms[] } {
-    const byPos = new Map<number, { terms: number[]; baseOrds: number[]; baseSerial: number }>();
+  private presentTerms(r: SearchRequest): { shards: Int32Array; terms: PresentTerms[] } {
+    // One list per shard position, reused from request to request (the work of one request is done
+    // before the next is asked): no allocation per shard a query touches.
+    const stamp = ++this.stamp;
+    let touched = 0;
+    const lists = this.present;
     r.terms.forEach((t, q) => {
       const e = this.termShards.get(t.term);
       if (!e) return;
       for (let i = 0; i < e.pos.length; i++) {
         const pos = e.pos[i];
-        let p = byPos.get(pos);
-        if (!p) byPos.set(pos, (p = { terms: [], baseOrds: [], baseSerial: this.baseSerial[pos] }));
+        const p = lists[pos];
+        if (this.stamps[pos] !== stamp) {
+          this.stamps[pos] = stamp;
+          p.terms.length = 0;
+          p.baseOrds.length = 0;
+          p.baseSerial = this.baseSerial[pos];
+          this.touched[touched++] = pos;
+        }
         p.terms.push(q);
         p.baseOrds.push(e.ord[i]);
       }
     });
-    const shards = [...byPos.keys()].sort((a, b) => a - b);
-    return { shards, terms: shards.map((p) => byPos.get(p)!) };
+    const shards = this.touched.subarray(0, touched).sort();
+    return { shards, terms: Array.from(shards, (pos) => lists[pos]) };
   }
 
   update(ops: readonly UpdateOp[]): UpdateResult {

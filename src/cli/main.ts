@@ -5,6 +5,7 @@ import { evalCommand } from './commands/eval.ts';
 import { expandCommand } from './commands/expand.ts';
 import { queryCommand } from './commands/query.ts';
 import { runCommand } from './commands/run.ts';
+import { planCommand, sweepCommand } from './commands/sweep.ts';
 
 /** Exit codes: 0 success; 1 a bug in searchsim (stack printed); 2 a user's mistake (one line). */
 export const EXIT = { ok: 0, bug: 1, usage: 2 } as const;
@@ -16,7 +17,7 @@ export function program(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const c of [runCommand(), compareCommand(), expandCommand(), queryCommand(), evalCommand()]) p.addCommand(c.exitOverride().showHelpAfterError('(run with --help for usage)'));
+  for (const c of [runCommand(), compareCommand(), sweepCommand(), planCommand(), expandCommand(), queryCommand(), evalCommand()]) p.addCommand(c.exitOverride().showHelpAfterError('(run with --help for usage)'));
   return p;
 }
 

@@ -60,3 +60,30 @@ export function preview(value: unknown, max = 40): string {
   const s = typeof value === 'string' || (typeof value === 'object' && value !== null) ? JSON.stringify(value) : String(value);
   return s.length > max ? `${s.slice(0, max)}...` : s;
 }
+
+/**
+ * An error as it crosses a thread: a structured clone keeps an Error's message but not its class or
+ * code, and the CLI needs the code to tell a user's mistake (exit 2) from a bug. `E_WORKER`: a throw
+ * that was not a SearchsimError (a bug in the worker).
+ */
+export interface ErrorData {
+  code: ErrorCode | 'E_WORKER';
+  message: string;
+  stack?: string;
+}
+
+export function errorData(e: unknown): ErrorData {
+  if (e instanceof SearchsimError) return { code: e.code, message: e.message, stack: e.stack };
+  const err = e as Error;
+  return { code: 'E_WORKER', message: String(err?.message ?? e), stack: err?.stack };
+}
+
+/** The error a worker sent, rebuilt on this side; `worker` names it in a bug's message. */
+export function errorFromData(d: ErrorData, worker: string): SearchsimError {
+  if (d.code === 'E_WORKER') {
+    const e = new SearchsimError('E_INVARIANT', `${worker} failed: ${d.message}`);
+    if (d.stack) e.stack = d.stack;
+    return e;
+  }
+  return new SearchsimError(d.code, d.message);
+}

@@ -1,5 +1,5 @@
-export { SearchsimError, errors, invariant, preview } from './errors.ts';
-export type { ErrorCode, InputLocation } from './errors.ts';
+export { SearchsimError, errorData, errorFromData, errors, invariant, preview } from './errors.ts';
+export type { ErrorCode, ErrorData, InputLocation } from './errors.ts';
 export { fnv1a32, shardOf, staticRankKey } from './hash.ts';
 export type { Bytes, SimMs } from './units.ts';
 export { Rng } from './rng.ts';

@@ -2,7 +2,7 @@ export { ScenarioSchema, scenarioJsonSchema } from './schema.ts';
 export type { Scenario, ScenarioInput } from './schema.ts';
 export { PACKAGE_ROOT, formatIssues, loadScenarioArg, loadScenarioFile, parseScenario, resolvePath } from './load.ts';
 export type { LoadedScenario } from './load.ts';
-export { BRIN_PAGE_INDEX_BYTES_PER_DOC, DEFAULT_TRACE, RunContext, applyOverrides, simulate } from './simulate.ts';
+export { BRIN_PAGE_INDEX_BYTES_PER_DOC, DEFAULT_TRACE, RunContext, applyOverrides, memoryFitProblem, simulate } from './simulate.ts';
 export type { SimulateOptions } from './simulate.ts';
 export { COMPARED_METRICS, compareScenarios, diffRuns } from './compare.ts';
 export type { Comparison, MetricDiff } from './compare.ts';

@@ -383,14 +383,25 @@ function indexReport(s: Scenario, realDocs: number, realIndexBytes: number, ramB
 
 /** Memory mode holds each shard's whole index in RAM: a layout that cannot is refused, saying by how much. */
 function checkMemoryFit(source: string, s: Scenario, index: IndexReport, usableBytes: number, hardware: string): void {
-  if (s.cluster.mode !== 'memory' || index.shardIndexBytes <= usableBytes) return;
-  const need = Math.ceil(index.modelledIndexBytes / usableBytes);
-  throw scenarioError(
-    source,
-    'cluster.shards',
-    `too few for memory mode: a shard's index of ${formatBytes(index.shardIndexBytes)} does not fit the ${formatBytes(usableBytes)} a ${hardware} machine has for it, by ${formatBytes(index.shardIndexBytes - usableBytes)}; use at least ${need} shards`,
-    s.cluster.shards,
-  );
+  const why = memoryShortfall(s, index.shardIndexBytes, index.modelledIndexBytes, usableBytes, hardware);
+  if (why !== null) throw scenarioError(source, 'cluster.shards', why, s.cluster.shards);
+}
+
+function memoryShortfall(s: Scenario, shardIndexBytes: number, modelledIndexBytes: number, usableBytes: number, hardware: string): string | null {
+  if (s.cluster.mode !== 'memory' || shardIndexBytes <= usableBytes) return null;
+  const need = Math.ceil(modelledIndexBytes / usableBytes);
+  return `too few for memory mode: a shard's index of ${formatBytes(shardIndexBytes)} does not fit the ${formatBytes(usableBytes)} a ${hardware} machine has for it, by ${formatBytes(shardIndexBytes - usableBytes)}; use at least ${need} shards`;
+}
+
+/**
+ * Why a memory-mode layout cannot hold its shards (null: it can, or it is not in memory mode, or its
+ * index size is known only once the real shards are built), without building anything.
+ */
+export function memoryFitProblem(s: Scenario): string | null {
+  if (s.cluster.mode !== 'memory' || s.service.kind !== 'index' || s.cluster.modelledDocs === undefined) return null;
+  const hw = hardwarePreset(s.cluster.hardware);
+  const modelledIndexBytes = s.cluster.modelledDocs * (s.cluster.indexBytesPerDoc ?? BRIN_PAGE_INDEX_BYTES_PER_DOC);
+  return memoryShortfall(s, modelledIndexBytes / s.cluster.shards, modelledIndexBytes, hw.memory.ramBytes - hw.memory.reservedBytes, hw.name);
 }
 
 /** A named trace must be a file (corpus/requireFile's check), said at once with the scenario and its field. */

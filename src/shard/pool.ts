@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { SearchsimError, errors } from '../core/index.ts';
+import { errorFromData, errors } from '../core/index.ts';
 import {
   StatsCache,
   mergeShardResults,
@@ -21,8 +21,11 @@ import {
 } from '../index/index.ts';
 import { PROTOCOL_VERSION, type Reply, type ShardReplies, type ShardTask } from './protocol.ts';
 
-/** tsx's loader, resolved from here so workers find it whatever the current directory. */
-const TSX_LOADER = import.meta.resolve('tsx');
+/**
+ * tsx's loader, resolved from here so workers find it whatever the current directory, when a pool starts (resolving it while this module loads breaks
+ * loading .ts files in a worker thread that imports this module).
+ */
+const tsxLoader = (): string => import.meta.resolve('tsx');
 const WORKER_FILE = new URL('./worker.ts', import.meta.url).href;
 
 export interface WorkerShardsOptions {
@@ -56,7 +59,7 @@ export class WorkerShards implements ShardSet {
       () =>
         new Piscina({
           filename: WORKER_FILE,
-          execArgv: ['--import', TSX_LOADER],
+          execArgv: ['--import', tsxLoader()],
           minThreads: 1,
           maxThreads: 1,
           idleTimeout: Number.POSITIVE_INFINITY,
@@ -152,10 +155,5 @@ export class WorkerShards implements ShardSet {
 async function call<T extends ShardReplies[keyof ShardReplies]>(pool: Piscina, task: ShardTask): Promise<T> {
   const reply = (await pool.run(task)) as Reply<T>;
   if (reply.ok) return reply.value;
-  if (reply.code === 'E_WORKER') {
-    const e = new SearchsimError('E_INVARIANT', `shard worker failed: ${reply.message}`);
-    if (reply.stack) e.stack = reply.stack;
-    throw e;
-  }
-  throw new SearchsimError(reply.code, reply.message);
+  throw errorFromData(reply, 'shard worker');
 }

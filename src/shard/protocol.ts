@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../core/index.ts';
+import type { ErrorData } from '../core/index.ts';
 import type {
   GlobalStats,
   Hit,
@@ -51,4 +51,4 @@ export interface ShardReplies {
  * Errors cross the thread as data: a structured clone keeps an Error's message but not its class or
  * code, and the CLI needs the code to tell a user's mistake (exit 2) from a bug.
  */
-export type Reply<T> = { ok: true; value: T } | { ok: false; code: ErrorCode | 'E_WORKER'; message: string; stack?: string };
+export type Reply<T> = { ok: true; value: T } | ({ ok: false } & ErrorData);

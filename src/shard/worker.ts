@@ -1,5 +1,5 @@
 import { Analyzer } from '../analysis/index.ts';
-import { SearchsimError } from '../core/index.ts';
+import { errorData } from '../core/index.ts';
 import { ShardGroup, loadShards } from '../index/index.ts';
 import { PROTOCOL_VERSION, type Reply, type ShardReplies, type ShardTask } from './protocol.ts';
 
@@ -48,8 +48,6 @@ export default async function run(task: ShardTask): Promise<Reply<ShardReplies[k
     }
     return { ok: true, value: handle(task) as ShardReplies[keyof ShardReplies] };
   } catch (e) {
-    if (e instanceof SearchsimError) return { ok: false, code: e.code, message: e.message, stack: e.stack };
-    const err = e as Error;
-    return { ok: false, code: 'E_WORKER', message: String(err?.message ?? e), stack: err?.stack };
+    return { ok: false, ...errorData(e) };
   }
 }

@@ -37,6 +37,8 @@ export interface LatencyRecorderOptions {
   significantDigits?: 1 | 2 | 3 | 4 | 5;
 }
 
+const CDF_PERCENTILES = [0, 1, ...Array.from({ length: 19 }, (_, i) => 5 * (i + 1)), 97.5, 99, 99.5, 99.9, 99.95, 99.99, 100];
+
 export class LatencyRecorder {
   private readonly histogram: Histogram;
   private sumMs = 0;
@@ -105,6 +107,15 @@ export class LatencyRecorder {
       mean: this.sumMs / this.recorded,
       count: this.recorded,
     };
+  }
+
+  /**
+   * The distribution as (percentile, latency) points, denser in the tail where a latency CDF on a log
+   * scale needs them: every 5 % to 95 %, then 99, 99.5, 99.9, 99.95, 99.99 and the maximum.
+   */
+  cdf(): { percentile: number; ms: number }[] {
+    if (this.recorded === 0) return [];
+    return CDF_PERCENTILES.map((p) => ({ percentile: p, ms: p === 100 ? this.maxMs : this.percentileMs(p) }));
   }
 
   /** Adds every value recorded by `other` to this recorder (e.g. per-machine into cluster-wide). */

@@ -57,6 +57,8 @@ export interface FreshnessReport {
   staleness: number;
   /** Documents returned by measured queries (the staleness denominator). */
   returnedDocs: number;
+  /** Freshness by when changes were made: the run cut in equal stretches, each with its changes' p50 and p99. */
+  overTime: { fromS: number; toS: number; changes: number; p50Ms: number; p99Ms: number }[];
   /** Share of all machines' time (cores and disks) spent applying changes, while measuring. */
   updateUtilisation: number;
 }
@@ -67,6 +69,8 @@ class ChangeSchedule {
   readonly commits = new EventHeap(1024);
   readonly visible = new EventHeap(1024);
   readonly freshness = new LatencyRecorder();
+  /** Each change's time and freshness, for `overTime`. */
+  readonly byChange: { changeMs: number; freshMs: number }[] = [];
   applied = 0;
   rejected = 0;
   pending = 0;
@@ -93,6 +97,7 @@ class ChangeSchedule {
 
   private visibleAt(ei: number, changeMs: number, visibleMs: number, appliedMs = this.applyAt(visibleMs)): void {
     this.freshness.record(visibleMs - changeMs);
+    this.byChange.push({ changeMs, freshMs: visibleMs - changeMs });
     this.staleness.setVisible(ei, appliedMs);
     this.visible.push(appliedMs, ei);
   }
@@ -207,6 +212,7 @@ export async function driveWithUpdates(run: ReplayRun, u: ReplayUpdates, arrival
   run.serving.stopMeasuring();
   await changes.finish(lastQueryMs);
   const s = changes.freshness.summary();
+  const overTime = freshnessOverTime(changes.byChange, lastQueryMs);
   return {
     policy: u.policy.kind,
     changes: u.events.length,
@@ -219,5 +225,19 @@ export async function driveWithUpdates(run: ReplayRun, u: ReplayUpdates, arrival
     appliedPerS: lastQueryMs > 0 ? (changes.applied / lastQueryMs) * 1000 : 0,
     staleness: returnedHits > 0 ? staleHits / returnedHits : 0,
     returnedDocs: returnedHits,
+    overTime,
   };
+}
+
+/** Freshness of the changes made during the run (from 0 to its last query), in 20 equal stretches. */
+function freshnessOverTime(byChange: readonly { changeMs: number; freshMs: number }[], endMs: number): FreshnessReport['overTime'] {
+  const buckets = 20;
+  if (!(endMs > 0)) return [];
+  const widthMs = endMs / buckets;
+  return Array.from({ length: buckets }, (_, b) => {
+    const r = new LatencyRecorder();
+    for (const c of byChange) if (c.changeMs >= b * widthMs && (c.changeMs < (b + 1) * widthMs || (b === buckets - 1 && c.changeMs <= endMs))) r.record(c.freshMs);
+    const f = r.summary();
+    return { fromS: (b * widthMs) / 1000, toS: ((b + 1) * widthMs) / 1000, changes: f.count, p50Ms: f.p50, p99Ms: f.p99 };
+  });
 }

@@ -21,6 +21,8 @@ export interface MeanSummary {
 export interface MeasuredFigures {
   queries: { total: number; warmup: number; measured: number };
   latencyMs: LatencySummary;
+  /** The latency distribution of measured queries, (percentile, ms), denser in the tail. */
+  latencyCdf: { percentile: number; ms: number }[];
   serviceMs: LatencySummary;
   /** Queries completed per second of virtual time inside the measured window (the warm-up's late ones too). */
   throughputQps: number;
@@ -32,6 +34,8 @@ export interface MeasuredFigures {
   utilisation: { cpu: MeanSummary; disk: MeanSummary };
   /** Busiest shard's work over the mean shard's (1 = perfectly even). */
   shardImbalance: number;
+  /** Each shard's work (CPU + disk of all its replicas) over the window's length: the machines it keeps busy. */
+  shardLoad: number[];
   /** Disk mode: the modelled buffer caches' hit ratio, overall and over the run (warm-up included). */
   bufferCache: { hitRatio: number; overTime: { fromQuery: number; toQuery: number; hitRatio: number }[] } | null;
   /**
@@ -166,6 +170,7 @@ export class Measurement {
     return {
       queries: { total, warmup: this.spec.warmupQueries, measured },
       latencyMs: this.latency.summary(),
+      latencyCdf: this.latency.cdf(),
       serviceMs: this.service.summary(),
       throughputQps: ((measured + warmupDoneInWindow) / windowMs) * 1000,
       offeredQps: measured > 1 && arrivalSpan > 0 ? ((measured - 1) / arrivalSpan) * 1000 : 0,
@@ -173,6 +178,7 @@ export class Measurement {
       perQuery: { seeks: per(this.totals.seeks), bytesRead: per(this.totals.bytesRead), postingsDecoded: per(this.totals.postingsDecoded), energyJ: per(this.totals.energyJ) },
       utilisation: { cpu: meanMax(serving.cpu), disk: meanMax(serving.disk) },
       shardImbalance: shardMean > 0 ? shardMax / shardMean : 1,
+      shardLoad: Array.from(serving.shardBusyMs, (b) => b / windowMs),
       bufferCache: cacheReport ? this.cacheFigures(total) : null,
       criticalPath: this.pathFigures(),
     };

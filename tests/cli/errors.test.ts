@@ -47,6 +47,21 @@ describe('bad input', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/option '--shards <n>' argument 'zero' is invalid\. expected a positive integer/);
   });
+  it('an option or argument mistake is one line, as every other mistake', () => {
+    for (const args of [
+      ['query', 'workloads/cranfield', 'wing', '--shards', 'zero'],
+      ['query', 'workloads/cranfield'],
+      ['run', 'scenarios/mm1.json', '--no-such-option'],
+      ['frobnicate'],
+    ]) {
+      const r = cli(...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^searchsim: [^\n]+\n$/);
+    }
+    expect(cli('query', 'workloads/cranfield', 'wing', '--shards', 'zero').stderr).toBe(
+      "searchsim: option '--shards <n>' argument 'zero' is invalid. expected a positive integer. (searchsim query --help for usage)\n",
+    );
+  });
 });
 
 describe('searchsim query', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.ts';
+import { cli, cliWith } from '../helpers/cli.ts';
 
 /**
  * The 2001 story on the bundled data (shorter than the README's main job, same presets): moving the
@@ -8,7 +8,7 @@ import { cli } from '../helpers/cli.ts';
  */
 describe('searchsim compare google-2000-disk google-2001-memory', () => {
   it('shows memory-mode latency 10x lower and the terms each side affords', () => {
-    const r = cli('compare', 'google-2000-disk', 'google-2001-memory', '--queries', '1600', '--expansion-terms', '1,5,50', '--json', '-');
+    const r = cliWith({ timeoutMs: 290_000 }, 'compare', 'google-2000-disk', 'google-2001-memory', '--queries', '1600', '--expansion-terms', '1,5,50', '--json', '-');
     expect(r.code, r.stderr).toBe(0);
     const c = JSON.parse(r.stdout);
     expect(Object.keys(c)).toEqual(['baseline', 'contender', 'diff']);
@@ -23,7 +23,7 @@ describe('searchsim compare google-2000-disk google-2001-memory', () => {
       expect(side.expansionStudy.points.map((p: { terms: number }) => p.terms)).toEqual([1, 5, 50]);
       expect(Object.keys(side.expansionStudy.points[0])).toEqual(['terms', 'meanTerms', 'latencyMs', 'seeksPerQuery', 'maxQps', 'meetsSlo']);
     }
-  }, 180_000);
+  }, 300_000);
 
   it('names the valid presets for an unknown one', () => {
     const r = cli('compare', 'google-2000-disk', 'altavista-1998');

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.ts';
@@ -86,5 +86,35 @@ describe('searchsim query', () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Example/);
     }
+  });
+});
+
+describe('--json, one convention for every verb', () => {
+  it('is checked before any work: a missing folder, a directory or an unwritable place', () => {
+    for (const verb of [['run', 'scenarios/mm1.json'], ['compare', 'scenarios/mm1.json', 'scenarios/mm1.json'], ['eval', 'workloads/cranfield'], ['query', 'workloads/cranfield', 'wing'], ['expand', 'wing']]) {
+      const r = cli(...verb, '--json', join(dir, 'no-such-folder', 'out.json'));
+      expect(r.code, verb.join(' ')).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(`searchsim: --json must be a file that can be written (its folder ${join(dir, 'no-such-folder')} does not exist), got ${JSON.stringify(join(dir, 'no-such-folder', 'out.json'))}\n`);
+    }
+    const folder = cli('run', 'scenarios/mm1.json', '--json', dir);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toBe(`searchsim: --json must be a file that can be written (${dir} is a directory), got ${JSON.stringify(dir)}\n`);
+    const proc = cli('run', 'scenarios/mm1.json', '--json', '/proc/searchsim-out.json');
+    expect(proc.code).toBe(2);
+    expect(proc.stderr).toMatch(/^searchsim: --json must be a file that can be written \(.*\), got "\/proc\/searchsim-out\.json"\n$/);
+  });
+  it('takes a FILE on query and expand as on run, compare and eval; alone or with -, it writes to stdout', () => {
+    const out = join(dir, 'query.json');
+    const q = cli('query', 'workloads/cranfield', 'wing flutter', '--k', '2', '--json', out);
+    expect(q.code, q.stderr).toBe(0);
+    expect(q.stdout).toMatch(/query terms: wing flutter/);
+    expect(JSON.parse(readFileSync(out, 'utf8')).hits).toHaveLength(2);
+    const e = cli('expand', 'restaurant', '--policy', 'morph', '--json', '-');
+    expect(e.code, e.stderr).toBe(0);
+    expect(JSON.parse(e.stdout).terms[0].term).toBe('restaurant');
+    const r = cli('run', 'scenarios/mm1.json', '--queries', '12000', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).queries.total).toBe(12000);
   });
 });

@@ -2,13 +2,13 @@ import { Command } from 'commander';
 import { RATE_STUDY_HEADER, STUDY_HEADER, rateStudyRows, formatChange, formatMetric, studyRows } from '../../report/index.ts';
 import { DEFAULT_SLO, PRESET_NAMES, RunContext, compareScenarios, loadScenarioArg, parseRates, parseSlo, parseTermCounts } from '../../scenarios/index.ts';
 import { finiteNumber, nonNegativeInt, positiveInt } from '../options.ts';
-import { table, writeJson } from '../output.ts';
+import { JSON_FLAGS, jsonHelp, jsonTarget, table, writeJson } from '../output.ts';
 
 interface CompareOptions {
   seed?: number;
   queries?: number;
   qps?: number;
-  json?: string;
+  json?: string | boolean;
   threads?: number;
   expansionTerms?: string;
   updateRates?: string;
@@ -20,7 +20,7 @@ export function compareCommand(): Command {
     .description('Run two scenarios on the same seeded workload and show every metric side by side, with the change in percent.')
     .argument('<baseline>', `scenario file or preset (${PRESET_NAMES.join(', ')})`)
     .argument('<contender>', 'scenario file or preset')
-    .option('--json <file>', 'write {"baseline", "contender", "diff"} as JSON (- for stdout)')
+    .option(JSON_FLAGS, jsonHelp('{"baseline", "contender", "diff"}'))
     .option('--slo <objective>', `latency objective for the expansion study (default: the baseline's, else ${DEFAULT_SLO})`)
     .option('--update-rates <list>', 'also run the update-rate study at these modelled changes per second, e.g. 100,1000,3125,10000')
     .option('--expansion-terms <list>', 'run the expansion study on both sides at these term counts, e.g. 1,2,5,10,20,50')
@@ -30,6 +30,7 @@ export function compareCommand(): Command {
     .option('--threads <n>', 'shard worker threads (0 = in this thread)', nonNegativeInt)
     .addHelpText('after', '\nExamples:\n  searchsim compare google-2000-disk google-2001-memory --expansion-terms 1,2,5,10,20,50\n  searchsim compare a.json b.json --json diff.json')
     .action(async (a: string, b: string, o: CompareOptions) => {
+      const json = jsonTarget(o.json);
       const baseline = loadScenarioArg(a);
       const contender = loadScenarioArg(b);
       const slo = parseSlo(o.slo ?? baseline.scenario.slo ?? DEFAULT_SLO);
@@ -46,7 +47,7 @@ export function compareCommand(): Command {
         if (process.stderr.isTTY) process.stderr.write('\r'.padEnd(61) + '\r');
         await ctx.close();
       }
-      if (o.json === '-') {
+      if (json === '-') {
         writeJson('-', c);
         return;
       }
@@ -69,6 +70,6 @@ export function compareCommand(): Command {
         }
       }
       console.log(`\n(${((performance.now() - t0) / 1000).toFixed(1)} s of wall time)`);
-      if (o.json) writeJson(o.json, c);
+      if (json) writeJson(json, c);
     });
 }

@@ -5,11 +5,11 @@ import { analyzeQuery } from '../../index/index.ts';
 import { evaluateRuns, type QualityReport } from '../../quality/index.ts';
 import { openShards } from '../../shard/index.ts';
 import { addIndexOptions, analyzerFrom, finiteNumber, oneOf, positiveInt, specFrom, type IndexCliOptions } from '../options.ts';
-import { table, writeJson } from '../output.ts';
+import { JSON_FLAGS, jsonHelp, jsonTarget, table, writeJson } from '../output.ts';
 
 interface EvalOptions extends IndexCliOptions {
   k: number;
-  json?: string;
+  json?: string | boolean;
   expansion?: ExpansionPolicy;
   senses: 'all' | 'first';
   maxTerms: number;
@@ -21,7 +21,7 @@ export function evalCommand(): Command {
     .description('Run every judged query of a test collection and report MAP, nDCG@10, P@10 and recall@100.')
     .argument('<collectionDir>', 'folder with docs.jsonl, queries.jsonl and qrels.tsv (as workloads/cranfield)')
     .option('--k <n>', 'documents ranked per query', positiveInt, 1000)
-    .option('--json <file>', 'also write the measures as JSON to a file (- for stdout)')
+    .option(JSON_FLAGS, jsonHelp('the measures'))
     .option('--expansion <policy>', `also run every query expanded (${EXPANSION_POLICIES.join(', ')}) and show both`, oneOf(EXPANSION_POLICIES))
     .option('--senses <s>', 'WordNet senses for synonyms: all or first', oneOf(['all', 'first'] as const), 'all')
     .option('--max-terms <n>', 'cap on terms per expanded query', positiveInt, 50)
@@ -32,6 +32,7 @@ export function evalCommand(): Command {
     );
   addIndexOptions(cmd);
   return cmd.action(async (dir: string, o: EvalOptions) => {
+    const json = jsonTarget(o.json);
     const paths = collectionPaths(dir);
     for (const [what, p] of [['queries file', paths.queries], ['qrels file', paths.qrels], ['corpus file', paths.docs]] as const) requireFile(p, what);
     const [queries, qrels] = await Promise.all([readQueries(paths.queries), readQrels(paths.qrels)]);
@@ -61,17 +62,17 @@ export function evalCommand(): Command {
     }
     if (expanded) {
       const out = { expansion: { policy: o.expansion, senses: o.senses, maxTerms: o.maxTerms, weight: o.weight }, without: report, with: expanded };
-      if (o.json === '-') {
+      if (json === '-') {
         writeJson('-', out);
         return;
       }
       console.log(`${dir}: ${report.queries} judged queries, expansion ${o.expansion} (senses ${o.senses}, at most ${o.maxTerms} terms, added weight ${o.weight})`);
       const row = (name: string, k: keyof QualityReport) => [name, report[k].toFixed(4), expanded![k].toFixed(4), `${expanded![k] >= report[k] ? '+' : ''}${(expanded![k] - report[k]).toFixed(4)}`];
       console.log(table(['measure', 'without', 'with', 'change'], [row('MAP', 'map'), row('nDCG@10', 'ndcg10'), row('P@10', 'p10'), row('recall@100', 'recall100')]));
-      if (o.json) writeJson(o.json, out);
+      if (json) writeJson(json, out);
       return;
     }
-    if (o.json === '-') {
+    if (json === '-') {
       writeJson('-', report);
       return;
     }
@@ -87,6 +88,6 @@ export function evalCommand(): Command {
         ],
       ),
     );
-    if (o.json) writeJson(o.json, report);
+    if (json) writeJson(json, report);
   });
 }

@@ -4,7 +4,7 @@ import { errors } from '../../core/index.ts';
 import { WORDNET_GLOSSES, readCorpus } from '../../corpus/index.ts';
 import { analyzeQuery } from '../../index/index.ts';
 import { finiteNumber, oneOf, positiveInt } from '../options.ts';
-import { table } from '../output.ts';
+import { JSON_FLAGS, jsonHelp, jsonTarget, table, writeJson } from '../output.ts';
 
 interface ExpandOptions {
   policy: ExpansionPolicy;
@@ -13,7 +13,7 @@ interface ExpandOptions {
   senses: 'all' | 'first';
   corpus: string;
   stemmer: StemmerName;
-  json?: boolean;
+  json?: string | boolean;
 }
 
 export function expandCommand(): Command {
@@ -26,9 +26,10 @@ export function expandCommand(): Command {
     .option('--senses <s>', 'WordNet senses for synonyms: all or first', oneOf(['all', 'first'] as const), 'all')
     .option('--corpus <path>', 'corpus whose vocabulary supplies the variants (morph)', WORDNET_GLOSSES)
     .option('--stemmer <name>', `analyzer stemmer (the presets use none, so variants stay distinct terms): ${STEMMER_NAMES.join(', ')}`, oneOf(STEMMER_NAMES), 'none')
-    .option('--json', 'print the terms as JSON')
+    .option(JSON_FLAGS, jsonHelp('{"policy", "terms"}'))
     .addHelpText('after', '\nExamples:\n  searchsim expand "cheap restaurant"\n  searchsim expand "car rental" --policy synonyms --senses first --max-terms 10')
     .action(async (text: string, o: ExpandOptions) => {
+      const json = jsonTarget(o.json);
       const analyzer = new Analyzer({ stemmer: o.stemmer });
       const typed = analyzeQuery(analyzer, text);
       if (typed.length === 0) throw errors.option('query text', 'at least one indexable word (all were stop words or empty)', text);
@@ -39,11 +40,12 @@ export function expandCommand(): Command {
       const wordnet = o.policy === 'synonyms' || o.policy === 'both' ? WordNet.load() : null;
       const expander = new Expander(analyzer, { policy: o.policy, maxTerms: o.maxTerms, addedWeight: o.weight, senses: o.senses }, wordnet, vocabulary);
       const terms = expander.expandTerms(typed);
-      if (o.json) {
-        process.stdout.write(JSON.stringify({ policy: o.policy, terms }, null, 2) + '\n');
+      if (json === '-') {
+        writeJson('-', { policy: o.policy, terms });
         return;
       }
       console.log(`${typed.length} typed -> ${terms.length} terms (policy ${o.policy}, at most ${o.maxTerms})`);
       console.log(table(['term', 'weight', 'source', 'of', 'via'], terms.map((t) => [t.term, t.weight.toFixed(2), t.source, t.of, t.via ?? ''])));
+      if (json) writeJson(json, { policy: o.policy, terms });
     });
 }

@@ -2,14 +2,14 @@ import { Command } from 'commander';
 import { RATE_STUDY_HEADER, STUDY_HEADER, rateStudyRows, runSummaryRows, studyRows } from '../../report/index.ts';
 import { DEFAULT_SLO, PRESET_NAMES, RunContext, expansionStudy, updateRateStudy, loadScenarioArg, parseSlo, parseRates, parseTermCounts, simulate } from '../../scenarios/index.ts';
 import { finiteNumber, nonNegativeInt, positiveInt } from '../options.ts';
-import { table, writeJson } from '../output.ts';
+import { JSON_FLAGS, jsonHelp, jsonTarget, table, writeJson } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
 interface RunOptions {
   seed?: number;
   queries?: number;
   qps?: number;
-  json?: string;
+  json?: string | boolean;
   skipInvalid?: boolean;
   threads?: number;
   expansionTerms?: string;
@@ -24,7 +24,7 @@ export function runCommand(): Command {
     .option('--seed <n>', "override the scenario's seed", nonNegativeInt)
     .option('--queries <n>', 'override workload.queries (warm-up included)', positiveInt)
     .option('--qps <x>', 'override the arrival rate of a fixed, poisson or diurnal workload', finiteNumber)
-    .option('--json <file>', 'write the run as JSON to a file (- for stdout)')
+    .option(JSON_FLAGS, jsonHelp('the run'))
     .option('--skip-invalid', 'skip unparseable trace lines, counting them, instead of stopping at the first')
     .option('--threads <n>', 'shard worker threads (0 = in this thread)', nonNegativeInt)
     .option('--update-rates <list>', 'also run the update-rate study at these modelled changes per second, e.g. 100,1000,3125,10000')
@@ -35,6 +35,7 @@ export function runCommand(): Command {
       '\nExamples:\n  searchsim run scenarios/mm1.json\n  searchsim run google-2001-memory --json run.json\n  searchsim run google-2000-disk --expansion-terms 1,2,5,10 --slo "p99<500ms"',
     )
     .action(async (arg: string, o: RunOptions) => {
+      const json = jsonTarget(o.json);
       const loaded = loadScenarioArg(arg);
       const termCounts = o.expansionTerms !== undefined ? parseTermCounts(o.expansionTerms) : undefined;
       const slo = parseSlo(o.slo ?? loaded.scenario.slo ?? DEFAULT_SLO);
@@ -51,7 +52,7 @@ export function runCommand(): Command {
         await ctx.close();
       }
       const wallS = (performance.now() - t0) / 1000;
-      if (o.json === '-') {
+      if (json === '-') {
         writeJson('-', report);
         return;
       }
@@ -65,6 +66,6 @@ export function runCommand(): Command {
         console.log(table(RATE_STUDY_HEADER, rateStudyRows(report.updateRateStudy)));
       }
       console.log(`(${report.queries.total} queries simulated in ${wallS.toFixed(1)} s of wall time)`);
-      if (o.json) writeJson(o.json, report);
+      if (json) writeJson(json, report);
     });
 }

@@ -20,6 +20,12 @@ export function finiteNumber(value: string): number {
   if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number.');
   return n;
 }
+/** A weight in (0, 1], as an added expansion term's. */
+export function unitWeight(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !(n > 0 && n <= 1)) throw new InvalidArgumentError('expected a number in (0, 1].');
+  return n;
+}
 export function oneOf<T extends string>(names: readonly T[]): (value: string) => T {
   return (value) => {
     if (!names.includes(value as T)) throw new InvalidArgumentError(`expected one of: ${names.join(', ')}.`);

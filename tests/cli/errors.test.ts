@@ -118,3 +118,52 @@ describe('--json, one convention for every verb', () => {
     expect(JSON.parse(r.stdout).queries.total).toBe(12000);
   });
 });
+
+describe('eval: judged queries', () => {
+  /** A collection folder with two documents and the given queries and judgments. */
+  function collection(name: string, queries: string, qrels: string): string {
+    const c = join(dir, name);
+    mkdirSync(c, { recursive: true });
+    writeFileSync(join(c, 'docs.jsonl'), '{"id":"d1","text":"wing flow"}\n{"id":"d2","text":"heat transfer"}\n');
+    writeFileSync(join(c, 'queries.jsonl'), queries);
+    writeFileSync(join(c, 'qrels.tsv'), qrels);
+    return c;
+  }
+  const twoQueries = '{"id":"1","text":"wing"}\n{"id":"2","text":"heat"}\n';
+
+  it('refuses zero judged queries: an empty qrels file, or no relevant document in it', () => {
+    for (const [name, qrels] of [
+      ['empty-qrels', ''],
+      ['unjudged-qrels', '1\td1\t0\n2\td2\t0\n'],
+    ]) {
+      const c = collection(name, twoQueries, qrels);
+      expectUserError(['eval', c], new RegExp(`^searchsim: .*${name}/qrels\\.tsv: expected at least one judged query \\(one with a relevant document\\), got none$`));
+    }
+  });
+  it('reports judged ids that queries.jsonl lacks (count and first ids) and leaves them out, as trec_eval does', () => {
+    const c = collection('unmatched', twoQueries, '1\td1\t1\n901\td1\t1\n902\td2\t1\n2\td2\t1\n');
+    const r = cli('eval', c, '--json', '-');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(`searchsim: warning: ${join(c, 'qrels.tsv')}: 2 judged queries are not in ${join(c, 'queries.jsonl')} (901, 902); left out, as trec_eval does\n`);
+    expect(JSON.parse(r.stdout)).toMatchObject({ map: 1, queries: 2 });
+    const none = collection('none-matched', twoQueries, '7\td1\t1\n');
+    expectUserError(['eval', none], /^searchsim: .*none-matched\/qrels\.tsv: expected at least one judged query in .*queries\.jsonl, got 1 judged query with other ids \(7\)$/);
+  });
+  it('refuses a duplicate query id, naming both lines', () => {
+    const c = collection('dup-queries', '{"id":"1","text":"wing"}\n{"id":"2","text":"heat"}\n{"id":"1","text":"flow"}\n', '1\td1\t1\n');
+    expectUserError(['eval', c], /^searchsim: .*dup-queries\/queries\.jsonl:3 field "id": expected a unique query id \("1" is already at line 1\)$/);
+  });
+  it('given a file, says it expected a collection folder', () => {
+    expectUserError(['eval', 'workloads/cranfield/docs.jsonl'], /^searchsim: workloads\/cranfield\/docs\.jsonl: expected a collection folder \(docs\.jsonl, queries\.jsonl, qrels\.tsv\), got a file$/);
+  });
+});
+
+describe('expansion options', () => {
+  it('a bad --weight is refused as the option the user typed, before anything loads', () => {
+    for (const verb of [['expand', 'wing'], ['eval', 'workloads/cranfield', '--expansion', 'synonyms']]) {
+      const r = cli(...verb, '--weight', '-3');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`searchsim: option '--weight <x>' argument '-3' is invalid. expected a number in (0, 1]. (searchsim ${verb[0]} --help for usage)\n`);
+    }
+  });
+});

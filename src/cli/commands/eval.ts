@@ -1,11 +1,12 @@
 import { Command } from 'commander';
 import { Analyzer, EXPANSION_POLICIES, Expander, WordNet, type ExpansionPolicy, type WeightedTerm } from '../../analysis/index.ts';
-import { collectionPaths, readQrels, readQueries, requireFile } from '../../corpus/index.ts';
+import { readQrels, readQueries, requireCollection, type CollectionPaths, type Qrels } from '../../corpus/index.ts';
+import { errors } from '../../core/index.ts';
 import { analyzeQuery } from '../../index/index.ts';
-import { evaluateRuns, type QualityReport } from '../../quality/index.ts';
+import { evaluateRuns, judgedCount, matchJudgments, type QualityReport } from '../../quality/index.ts';
 import { openShards } from '../../shard/index.ts';
-import { addIndexOptions, analyzerFrom, finiteNumber, oneOf, positiveInt, specFrom, type IndexCliOptions } from '../options.ts';
-import { JSON_FLAGS, jsonHelp, jsonTarget, table, writeJson } from '../output.ts';
+import { addIndexOptions, analyzerFrom, oneOf, positiveInt, specFrom, unitWeight, type IndexCliOptions } from '../options.ts';
+import { JSON_FLAGS, jsonHelp, jsonTarget, table, warn, writeJson } from '../output.ts';
 
 interface EvalOptions extends IndexCliOptions {
   k: number;
@@ -25,7 +26,7 @@ export function evalCommand(): Command {
     .option('--expansion <policy>', `also run every query expanded (${EXPANSION_POLICIES.join(', ')}) and show both`, oneOf(EXPANSION_POLICIES))
     .option('--senses <s>', 'WordNet senses for synonyms: all or first', oneOf(['all', 'first'] as const), 'all')
     .option('--max-terms <n>', 'cap on terms per expanded query', positiveInt, 50)
-    .option('--weight <x>', 'weight of an added term', finiteNumber, 0.5)
+    .option('--weight <x>', 'weight of an added term', unitWeight, 0.5)
     .addHelpText(
       'after',
       '\nExamples:\n  searchsim eval workloads/cranfield\n  searchsim eval workloads/cacm --shards 13 --json cacm.json\n  searchsim eval workloads/cranfield --expansion synonyms --senses first --weight 0.3',
@@ -33,9 +34,9 @@ export function evalCommand(): Command {
   addIndexOptions(cmd);
   return cmd.action(async (dir: string, o: EvalOptions) => {
     const json = jsonTarget(o.json);
-    const paths = collectionPaths(dir);
-    for (const [what, p] of [['queries file', paths.queries], ['qrels file', paths.qrels], ['corpus file', paths.docs]] as const) requireFile(p, what);
-    const [queries, qrels] = await Promise.all([readQueries(paths.queries), readQrels(paths.qrels)]);
+    const paths = requireCollection(dir);
+    const [queries, all] = await Promise.all([readQueries(paths.queries), readQrels(paths.qrels)]);
+    const qrels = judgedQueries(paths, queries.map((q) => q.id), all);
     const analyzer = new Analyzer(analyzerFrom(o));
     const set = await openShards(specFrom(paths.docs, o), o.threads);
     let report: QualityReport;
@@ -90,4 +91,20 @@ export function evalCommand(): Command {
     );
     if (json) writeJson(json, report);
   });
+}
+
+/**
+ * The judgments eval averages over: those of queries in queries.jsonl (trec_eval's rule); judged ids the
+ * queries lack are reported on stderr and left out, and no judged query at all is a mistake.
+ */
+function judgedQueries(paths: CollectionPaths, queryIds: string[], all: Qrels): Qrels {
+  if (judgedCount(all) === 0) throw errors.input({ file: paths.qrels }, 'at least one judged query (one with a relevant document)', 'none');
+  const { judged, unmatched } = matchJudgments(queryIds, all);
+  const n = unmatched.length;
+  const first = `${unmatched.slice(0, 5).join(', ')}${n > 5 ? ', ...' : ''}`;
+  if (judgedCount(judged) === 0) {
+    throw errors.input({ file: paths.qrels }, `at least one judged query in ${paths.queries}`, `${n} judged quer${n === 1 ? 'y' : 'ies'} with other ids (${first})`);
+  }
+  if (n > 0) warn(`${paths.qrels}: ${n} judged quer${n === 1 ? 'y is' : 'ies are'} not in ${paths.queries} (${first}); left out, as trec_eval does`);
+  return judged;
 }

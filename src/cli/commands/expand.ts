@@ -3,7 +3,7 @@ import { Analyzer, EXPANSION_POLICIES, Expander, STEMMER_NAMES, WordNet, type Ex
 import { errors } from '../../core/index.ts';
 import { WORDNET_GLOSSES, readCorpus } from '../../corpus/index.ts';
 import { analyzeQuery } from '../../index/index.ts';
-import { finiteNumber, oneOf, positiveInt } from '../options.ts';
+import { oneOf, positiveInt, unitWeight } from '../options.ts';
 import { JSON_FLAGS, jsonHelp, jsonTarget, table, writeJson } from '../output.ts';
 
 interface ExpandOptions {
@@ -22,7 +22,7 @@ export function expandCommand(): Command {
     .argument('<text>', 'the typed query')
     .option('--policy <p>', `expansion policy: ${EXPANSION_POLICIES.join(', ')}`, oneOf(EXPANSION_POLICIES), 'both')
     .option('--max-terms <n>', 'cap on all terms, typed ones included', positiveInt, 50)
-    .option('--weight <x>', 'weight of an added term (typed terms weigh 1)', finiteNumber, 0.5)
+    .option('--weight <x>', 'weight of an added term (typed terms weigh 1)', unitWeight, 0.5)
     .option('--senses <s>', 'WordNet senses for synonyms: all or first', oneOf(['all', 'first'] as const), 'all')
     .option('--corpus <path>', 'corpus whose vocabulary supplies the variants (morph)', WORDNET_GLOSSES)
     .option('--stemmer <name>', `analyzer stemmer (the presets use none, so variants stay distinct terms): ${STEMMER_NAMES.join(', ')}`, oneOf(STEMMER_NAMES), 'none')

@@ -5,6 +5,7 @@ import { CORPUS_FORMATS } from '../corpus/index.ts';
 import { HARDWARE_PRESET_NAMES } from '../hardware/index.ts';
 import { MATCH_MODES } from '../index/index.ts';
 import { TRACE_FORMATS } from '../workload/index.ts';
+import { SLO_SHAPE, tryParseSlo } from './slo.ts';
 
 const posInt = z.number().int().positive();
 const posNum = z.number().positive();
@@ -136,7 +137,11 @@ export const ScenarioSchema = z
       })
       .strict()
       .default({ policy: 'none', senses: 'all', maxTerms: 50, weight: 0.5 }),
-    slo: z.string().optional().describe('Service-level objective for studies and comparisons, e.g. "p99<500ms".'),
+    slo: z
+      .string()
+      .refine((t) => tryParseSlo(t) !== null, { message: `must be ${SLO_SHAPE}` })
+      .optional()
+      .describe('Service-level objective for studies and comparisons, e.g. "p99<500ms".'),
     updates: z
       .object({
         trace: z.string().optional().describe('Update trace: JSONL {"t","op":"upsert"|"delete","id","text"?}.'),

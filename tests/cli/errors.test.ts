@@ -167,3 +167,23 @@ describe('expansion options', () => {
     }
   });
 });
+
+describe('scenario files', () => {
+  const synthetic = { workload: { arrival: { kind: 'poisson', qps: 10 }, queries: 100 }, cluster: {}, service: { kind: 'deterministic', ms: 1 } };
+  it('may start with a UTF-8 byte-order mark, as corpora and traces may', () => {
+    const r = cli('run', file('bom.json', '\uFEFF' + JSON.stringify(synthetic)), '--json', '-');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).queries.total).toBe(100);
+  });
+  it('a bad slo names the file and the JSON path, not the --slo option', () => {
+    const p = file('slo.json', JSON.stringify({ ...synthetic, slo: 'p99<fast' }));
+    expectUserError(['run', p], /^searchsim: .*slo\.json: slo: must be like "p99<500ms" \(p50, p90, p99, p99\.9, mean or max, then < and a time in ms or s\), got "p99<fast"$/);
+  });
+  it('a directory given as a scenario says it is a directory', () => {
+    expectUserError(['run', 'scenarios'], /^searchsim: scenarios: expected a scenario file, got a directory$/);
+  });
+  it('several problems in one scenario are one line, each with its JSON path', () => {
+    const p = file('two.json', JSON.stringify({ ...synthetic, workload: { arrival: { kind: 'poisson', qps: -3 } }, cluster: { shards: 2.5 } }));
+    expectUserError(['run', p], /^searchsim: .*two\.json: workload\.arrival\.qps: .*, got -3; cluster\.shards: .*, got 2\.5$/);
+  });
+});

@@ -132,7 +132,7 @@ export const ScenarioSchema = z
       .object({
         policy: z.enum(EXPANSION_POLICIES).default('none').describe('none, morph (corpus variants), synonyms (WordNet), both.'),
         senses: z.enum(['all', 'first']).default('all').describe('WordNet senses used for synonyms.'),
-        maxTerms: posInt.default(50).describe('Cap on terms per query, typed ones included.'),
+        maxTerms: posInt.default(50).describe('Cap on terms per query, typed ones included; typed terms are never cut, only additions.'),
         weight: z.number().gt(0).max(1).default(0.5).describe('Weight of an added term (typed terms weigh 1).'),
       })
       .strict()

@@ -12,7 +12,7 @@ export function parseTermCounts(text: string): number[] {
   return [...new Set(ns)].sort((a, b) => a - b);
 }
 
-/** The scenario with queries grown (or cut) to at most `terms` terms. */
+/** The scenario with queries grown to at most `terms` terms (typed terms are never cut). */
 export function withTermCount(loaded: LoadedScenario, terms: number): LoadedScenario {
   const s = structuredClone(loaded.scenario);
   s.expansion = { ...s.expansion, policy: s.expansion.policy === 'none' ? 'both' : s.expansion.policy, maxTerms: terms };

@@ -21,7 +21,7 @@ export function expandCommand(): Command {
     .description('Show how a query grows under an expansion policy: each term, its weight and where it came from.')
     .argument('<text>', 'the typed query')
     .option('--policy <p>', `expansion policy: ${EXPANSION_POLICIES.join(', ')}`, oneOf(EXPANSION_POLICIES), 'both')
-    .option('--max-terms <n>', 'cap on all terms, typed ones included', positiveInt, 50)
+    .option('--max-terms <n>', 'cap on all terms, typed ones included (typed terms are never cut, only additions)', positiveInt, 50)
     .option('--weight <x>', 'weight of an added term (typed terms weigh 1)', unitWeight, 0.5)
     .option('--senses <s>', 'WordNet senses for synonyms: all or first', oneOf(['all', 'first'] as const), 'all')
     .option('--corpus <path>', 'corpus whose vocabulary supplies the variants (morph)', WORDNET_GLOSSES)

@@ -91,7 +91,7 @@ export const ScenarioSchema = z
       .optional(),
     workload: z
       .object({
-        trace: z.string().min(1).optional().describe('Query trace (JSONL {"t","q"}, TSV or AOL); default: the bundled TREC 2005 queries.'),
+        trace: z.string().min(1).optional().describe('Query trace (JSONL {"t","q"}, TSV, AOL, or topics: id:text, id:prio:text, qid<TAB>text); default: the bundled TREC 2005 queries.'),
         traceFormat: z.enum(TRACE_FORMATS).optional(),
         arrival,
         queries: posInt.max(Number.MAX_SAFE_INTEGER).default(10_000).describe('Queries in the run, warm-up included; a shorter trace is cycled.'),

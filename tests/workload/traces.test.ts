@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/index.ts';
 import { cycleTrace, openArrivals, parseTimeS, readTrace, type TraceQuery } from '../../src/workload/index.ts';
 import { tempFiles } from '../helpers/files.ts';
+import { run } from '../helpers/scenario.ts';
 
 const { dir, file } = tempFiles('trace');
 const BOM = '\uFEFF';
@@ -204,4 +205,54 @@ describe('arrival models', () => {
     b.next(2.5, 'f:1');
     expect(() => b.next(1, 'f:2')).toThrow(/got 1 s after 2\.5 s \(sort the trace by time/);
   });
+});
+
+describe('topic files (id:text, id:prio:text, qid<TAB>text)', () => {
+  const TOPICS = resolve('tests/fixtures/topics');
+  const texts = async (p: string, options: Parameters<typeof readTrace>[1] = {}) => (await all(readTrace(p, options))).map((x) => [x.q, x.tS]);
+  it('read the TREC efficiency topics as NIST ships them (id:text): the ids are not query words', async () => {
+    const formats: string[] = [];
+    const got = await texts(join(TOPICS, 'terabyte05-efficiency.1-200.txt'), { onFormat: (f) => formats.push(f) });
+    const jsonl = (await texts('workloads/trec-2005-efficiency/queries.jsonl')).slice(0, 200);
+    expect(got).toEqual(jsonl);
+    expect(got[0]).toEqual(['pierson s twin lakes marina', undefined]);
+    expect(formats).toEqual(['id:text']);
+  });
+  it('read Million Query topics (id:prio:text) as the same queries as their JSONL form', async () => {
+    const got = await texts(join(TOPICS, 'trec05-as-mq.20001-20200.txt'));
+    expect(got).toEqual(await texts(join(TOPICS, 'trec05-as-mq.20001-20200.jsonl')));
+    expect(got[0][0]).toBe('pierson s twin lakes marina');
+  });
+  it('read MS MARCO-style qid<TAB>text with ids out of order as ids, never as times', async () => {
+    const got = await texts(join(TOPICS, 'cranfield-queries.qid.tsv'));
+    expect(got).toEqual(await texts(join(TOPICS, 'cranfield-queries.100.jsonl')));
+    expect(got.every(([, t]) => t === undefined)).toBe(true);
+  });
+  it('read an integer first column in order as times unless the file is named for queries; traceFormat decides when given', async () => {
+    const rows = '1\tcheap flights\n2\tbbc news\n5\tweather\n';
+    expect(await texts(file('arrivals.tsv', rows))).toEqual([['cheap flights', 1], ['bbc news', 2], ['weather', 5]]);
+    expect(await texts(file('queries.dev.tsv', rows))).toEqual([['cheap flights', undefined], ['bbc news', undefined], ['weather', undefined]]);
+    expect(await texts(file('arrivals2.tsv', rows), { format: 'qid-tsv' })).toEqual([['cheap flights', undefined], ['bbc news', undefined], ['weather', undefined]]);
+    expect(await texts(file('q.txt', '20001:1:obama family tree\n'), { format: 'tsv' })).toEqual([['20001:1:obama family tree', undefined]]);
+  });
+  it('name the line that does not fit a topic format', async () => {
+    await expect(all(readTrace(file('mq.txt', '20001:1:obama family tree\nno colon here\n'), { format: 'id:prio:text' }))).rejects.toThrow(
+      /mq\.txt:2: expected a topic id:prio:text \(an id, a priority number, then the text\), got "no colon here"/,
+    );
+  });
+  it('replay Million Query topics in their id:prio:text form exactly as their JSONL form', async () => {
+    const scenario = (trace: string) => ({
+      corpus: 'workloads/cranfield',
+      workload: { trace, arrival: { kind: 'poisson' as const, qps: 50 }, queries: 400 },
+      cluster: { shards: 3 },
+    });
+    const a = await run(scenario(join(TOPICS, 'trec05-as-mq.20001-20200.txt')));
+    const b = await run(scenario(join(TOPICS, 'trec05-as-mq.20001-20200.jsonl')));
+    const { workload: wa, ...restA } = a;
+    const { workload: wb, ...restB } = b;
+    expect(restA).toEqual(restB);
+    expect(wa.skippedLines).toBe(0);
+    expect(wb.skippedLines).toBe(0);
+    expect(a.expansion!.meanTerms).toBeGreaterThan(1.5);
+  }, 60_000);
 });

@@ -1,6 +1,9 @@
 import { closeSync, openSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { errors } from '../core/index.ts';
+import { traceLoadLine } from '../report/index.ts';
+import { DEFAULT_TRACE } from '../scenarios/index.ts';
+import type { TraceLoad } from '../workload/index.ts';
 
 /**
  * The one `--json` convention of every verb: `--json FILE` writes the JSON to FILE beside the usual
@@ -53,6 +56,20 @@ export function checkWritable(file: string): void {
 /** A warning: one line on stderr, never on stdout (which may carry the JSON). */
 export function warn(message: string): void {
   process.stderr.write(`searchsim: warning: ${message}\n`);
+}
+
+/**
+ * Prints the load report of each trace a scenario names, once however many runs replay it (a study or
+ * a comparison), with its warnings; the bundled default trace goes without a report.
+ */
+export function traceReporter(): (load: TraceLoad) => void {
+  const seen = new Set<string>();
+  return (load) => {
+    if (seen.has(load.path) || load.path === DEFAULT_TRACE) return;
+    seen.add(load.path);
+    process.stderr.write(`searchsim: ${traceLoadLine(load)}\n`);
+    for (const w of load.warnings) warn(`${load.path}: ${w}`);
+  };
 }
 
 /** Writes JSON to a file, or to stdout when the file is `-`. Keys keep insertion order: stable output. */

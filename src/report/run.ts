@@ -1,9 +1,9 @@
-import type { ReplayResult } from '../workload/index.ts';
+import type { ReplayResult, TraceLoad } from '../workload/index.ts';
 
 /** Bump when the run JSON changes shape. */
 /** 2: utilisation and throughputQps count the whole measured window (the warm-up's backlog included);
- * utilisation lists every machine. */
-export const RUN_FORMAT_VERSION = 2;
+ * utilisation lists every machine. 3: workload.traceLoad, the trace load report. */
+export const RUN_FORMAT_VERSION = 3;
 
 /** The modelled index beside the real one it was measured on (DESIGN.md section 2, Scale). */
 export interface IndexReport {
@@ -33,7 +33,7 @@ export interface RunReport extends ReplayResult {
     selection: string;
   };
   index: IndexReport | null;
-  workload: { arrival: unknown; trace: string | null; k: number; match: string; skippedLines: number };
+  workload: { arrival: unknown; trace: string | null; k: number; match: string; skippedLines: number; traceLoad: TraceLoad | null };
   /** The expansion applied (index service): policy and the mean terms per query it produced. */
   expansion: { policy: string; senses: string; maxTerms: number; weight: number; meanTerms: number } | null;
   receiptCache: { hits: number; misses: number } | null;

@@ -15,7 +15,7 @@ import { hardwarePreset } from '../hardware/index.ts';
 import type { ShardInfo, ShardSet, ShardSetSpec } from '../index/index.ts';
 import { RUN_FORMAT_VERSION, formatBytes, type IndexReport, type RunReport } from '../report/index.ts';
 import { openShards } from '../shard/index.ts';
-import { QueryPreparer, ReceiptCache, blankPreparer, generateUpdates, readUpdateTrace, type ReplayUpdates, type UpdateEvent, blankQueries, cycleTrace, replay, type ArrivalSpec, type Preparer, type SourcedQuery } from '../workload/index.ts';
+import { QueryPreparer, ReceiptCache, blankPreparer, generateUpdates, readUpdateTrace, type ReplayUpdates, type UpdateEvent, blankQueries, formatSpan, loadTrace, replay, type ArrivalSpec, type Preparer, type SourcedQuery, type LoadedTrace, type TraceLoad, type TraceOptions } from '../workload/index.ts';
 import { BRIN_PAGE_INDEX_BYTES_PER_DOC, PACKAGE_ROOT } from './constants.ts';
 import { resolvePath, scenarioError, type LoadedScenario } from './load.ts';
 import { QPS_RANGE, type Scenario } from './schema.ts';
@@ -33,6 +33,8 @@ export interface SimulateOptions {
   /** Shard worker threads (default: the scenario's, else min(cores, shards)). */
   threads?: number;
   onProgress?: (done: number, total: number) => void;
+  /** The trace load report, told once everything is set up, just before the replay starts. */
+  onTraceLoad?: (load: TraceLoad) => void;
   /** Every query's outcome, warm-up included. */
   onOutcome?: (o: QueryOutcome) => void;
 }
@@ -64,7 +66,19 @@ export class RunContext {
   private readonly sets = new Map<string, Promise<{ set: ShardSet; info: ShardInfo[] }>>();
   private readonly vocabularies = new Map<ShardSet, Promise<string[]>>();
   private readonly receiptCaches = new Map<ShardSet, ReceiptCache>();
+  private readonly traces = new Map<string, Promise<LoadedTrace>>();
   private wn: WordNet | null = null;
+
+  /** A trace read once for all the runs that replay it the same way (a study's points, a comparison's sides). */
+  trace(path: string, needed: number, arrival: ArrivalSpec, options: TraceOptions): Promise<LoadedTrace> {
+    const key = JSON.stringify([path, needed, arrival, options]);
+    let t = this.traces.get(key);
+    if (!t) {
+      this.traces.set(key, (t = loadTrace(path, needed, arrival, options)));
+      t.catch(() => this.traces.delete(key));
+    }
+    return t;
+  }
 
   shards(spec: ShardSetSpec, threads: number | undefined): Promise<{ set: ShardSet; info: ShardInfo[] }> {
     const key = JSON.stringify([spec, threads]);
@@ -126,10 +140,12 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
     cacheBytes: s.cluster.cacheBytes ?? hw.memory.ramBytes - hw.memory.reservedBytes,
     hops: s.service.kind === 'index',
   };
-  let skipped = 0;
-  const traceOptions = { format: s.workload.traceFormat, skipInvalid: options.skipInvalid, onSkip: () => skipped++ };
+  const traceOptions = { format: s.workload.traceFormat, skipInvalid: options.skipInvalid };
   const tracePath = s.workload.trace ? resolvePath(loaded.baseDir, s.workload.trace) : null;
   if (tracePath !== null) checkTraceFile(loaded.source, tracePath);
+  // The trace is read before anything is built, so its mistakes and its pace are known at once.
+  const trace = tracePath !== null || s.service.kind === 'index' ? await ctx.trace(tracePath ?? DEFAULT_TRACE, s.workload.queries, s.workload.arrival as ArrivalSpec, traceOptions) : null;
+  checkRunSpan(loaded.source, s, options, trace?.load ?? null);
   const rng = new Rng(s.seed);
 
   let service: ServiceModel;
@@ -175,7 +191,7 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
         hits: s.updates !== undefined,
       }, ctx.receipts(shards));
       preparer = queryPreparer;
-      source = cycleTrace(tracePath ?? DEFAULT_TRACE, s.workload.queries, traceOptions);
+      source = trace!.source();
       if (s.updates) {
         const lists = info.reduce((a, i) => a + i.lists, 0);
         updates = await replayUpdates(s, loaded, shards, analyzer, queryPreparer, rng, index, {
@@ -188,8 +204,9 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
       }
     } else {
       service = new SyntheticServiceModel(s.service, rng.fork('service'), s.workload.k);
-      source = tracePath ? cycleTrace(tracePath, s.workload.queries, traceOptions) : blankQueries(s.workload.queries);
+      source = trace ? trace.source() : blankQueries(s.workload.queries);
     }
+    if (trace) options.onTraceLoad?.(trace.load);
     const result = await replay(
       {
         seed: s.seed,
@@ -224,7 +241,8 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
         trace: s.service.kind === 'index' ? (s.workload.trace ?? 'workloads/trec-2005-efficiency/queries.jsonl') : (s.workload.trace ?? null),
         k: s.workload.k,
         match: s.workload.match,
-        skippedLines: skipped,
+        skippedLines: trace?.load.skippedLines ?? 0,
+        traceLoad: trace?.load ?? null,
       },
       expansion: s.service.kind === 'index' ? { ...s.expansion, meanTerms: queryPreparer!.meanTerms } : null,
       receiptCache: queryPreparer ? { hits: queryPreparer.receiptHits, misses: queryPreparer.receiptMisses } : null,
@@ -262,6 +280,48 @@ function checkMemoryFit(source: string, s: Scenario, index: IndexReport, usableB
     `too few for memory mode: a shard's index of ${formatBytes(index.shardIndexBytes)} does not fit the ${formatBytes(usableBytes)} a ${hardware} machine has for it, by ${formatBytes(index.shardIndexBytes - usableBytes)}; use at least ${need} shards`,
     s.cluster.shards,
   );
+}
+
+/**
+ * Simulated time is a double of milliseconds: below 2^40 ms (34.8 years) it keeps a quarter of a
+ * microsecond, finer than the histograms' microsecond, so latencies stay exact. Past it the clock's
+ * last digits go (a 1e10 s trace once gave p50 latency under p50 service time), so such a run is refused.
+ */
+export const MAX_RUN_MS = 2 ** 40;
+
+/** Refuses a run whose arrivals would span more simulated time than MAX_RUN_MS, saying how to shorten it. */
+function checkRunSpan(source: string, s: Scenario, o: SimulateOptions, load: TraceLoad | null): void {
+  const a = s.workload.arrival;
+  const n = s.workload.queries;
+  let spanMs: number;
+  let what: string;
+  let hint: string;
+  let field: string;
+  if (a.kind === 'trace') {
+    if (load === null || load.runSpanS === null || load.firstS === null || load.lastS === null) return;
+    const speedup = a.speedup ?? 1;
+    spanMs = (load.runSpanS * 1000) / speedup;
+    what = `${load.passes === 1 ? 'a trace' : `${load.passes} passes over a trace`} spanning ${formatSpan(load.lastS - load.firstS)}${speedup === 1 ? '' : `, sped up ${speedup} times`}`;
+    hint = `set workload.arrival.speedup to at least ${Math.ceil((spanMs * speedup) / MAX_RUN_MS)}${load.passes > 1 ? ', or run fewer queries than the trace holds times for' : ''}`;
+    field = 'workload.arrival';
+  } else if (a.kind === 'closed') {
+    spanMs = (n / a.clients) * a.thinkMs;
+    what = `${n} queries from ${a.clients} clients thinking ${a.thinkMs} ms`;
+    hint = 'use more clients, a shorter think time or fewer queries';
+    field = 'workload.arrival.thinkMs';
+  } else {
+    spanMs = (n / a.qps) * 1000;
+    what = `${n} queries at ${a.qps} queries/s`;
+    hint = `raise the rate to at least ${((n * 1000) / MAX_RUN_MS).toPrecision(2)} queries/s or run fewer queries`;
+    field = o.qps !== undefined ? '--qps' : 'workload.arrival.qps';
+  }
+  if (spanMs <= MAX_RUN_MS) return;
+  const message = `the run would span ${formatSpan(spanMs / 1000)} of simulated time (${what}), past the ${formatSpan(MAX_RUN_MS / 1000)} over which its clock keeps microsecond precision; ${hint}`;
+  if (field === '--qps') {
+    const least = ((n * 1000) / MAX_RUN_MS).toPrecision(2);
+    throw errors.option('--qps', `at least ${least} queries/s for ${n} queries (else the run spans ${formatSpan(spanMs / 1000)} of simulated time; its clock keeps microsecond precision over ${formatSpan(MAX_RUN_MS / 1000)})`, o.qps);
+  }
+  throw scenarioError(source, field, message);
 }
 
 /** A named trace must be a file (corpus/requireFile's check), said at once with the scenario and its field. */

@@ -187,3 +187,39 @@ describe('scenario files', () => {
     expectUserError(['run', p], /^searchsim: .*two\.json: workload\.arrival\.qps: .*, got -3; cluster\.shards: .*, got 2\.5$/);
   });
 });
+
+describe('traces: the load report, its warnings, and time kept exact', () => {
+  const synthetic = (trace: string, extra: Record<string, unknown> = {}) =>
+    file(`${trace.replace(/\W/g, '-')}.json`, JSON.stringify({ workload: { trace, arrival: { kind: 'trace' }, queries: 8, ...extra }, cluster: {}, service: { kind: 'deterministic', ms: 1 } }));
+  it('prints what was read: lines, skipped lines with the first reason and line, the time span and the mean rate', () => {
+    const t = file('report.tsv', '0\tcheap flights\nsoon\tbbc\n1\tweather\n2\tnews\n');
+    const r = cli('run', synthetic(t), '--skip-invalid', '--json', '-');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(
+      `searchsim: trace ${t} (read as TSV: time<TAB>query, or a query a line, guessed): 4 lines read, 3 queries, 1 skipped (first: line 2: field "time": expected seconds or an ISO-8601 time in the first column, got "soon"), times span 2.00 s, mean 1.00 queries/s, cycled 3 times\n`,
+    );
+    expect(JSON.parse(r.stdout).workload.traceLoad).toMatchObject({ linesRead: 4, queries: 3, skippedLines: 1, meanQps: 1 });
+  });
+  it('warns when the times look like milliseconds, and when the rate is implausible', () => {
+    const ms = file('epoch-ms.tsv', [0, 1, 2, 3].map((i) => `${1_300_000_000_000 + i * 250}\tq${i}`).join('\n'));
+    const r = cli('run', synthetic(ms, { queries: 4 }));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.split('\n')[1]).toMatch(/^searchsim: warning: .*epoch-ms\.tsv: the times look like milliseconds, not seconds \(the first is 1300000000000, 2011-03-13 if read as ms since 1970\): divide them by 1000 or write ISO times$/);
+    const slow = file('twenty-years.tsv', Array.from({ length: 50 }, (_, i) => `${1e9 + (i * 20 * 31_557_600) / 49}\tq${i}`).join('\n'));
+    const s = cli('run', synthetic(slow, { queries: 50 }));
+    expect(s.code, s.stderr).toBe(0);
+    expect(s.stderr).toMatch(/\nsearchsim: warning: .*twenty-years\.tsv: the mean rate is 7\.8e-8 queries\/s \(50 queries over 20\.0 years\), next to no load: set workload\.arrival\.speedup or choose fixed, poisson or diurnal arrivals\n$/);
+  });
+  it('refuses a run whose simulated time would lose its microseconds, saying how to shorten it', () => {
+    const wide = file('wide.tsv', Array.from({ length: 50 }, (_, i) => `${(i * 1e10) / 49}\tq${i}`).join('\n'));
+    expectUserError(['run', synthetic(wide, { queries: 50 })], /^searchsim: .*: workload\.arrival: the run would span 317 years of simulated time \(a trace spanning 317 years\), past the 34\.8 years over which its clock keeps microsecond precision; set workload\.arrival\.speedup to at least 10$/);
+    const cycled = file('cycled.tsv', Array.from({ length: 50 }, (_, i) => `${(i * 1e9) / 49}\tq${i}`).join('\n'));
+    expectUserError(['run', synthetic(cycled, { queries: 10_000 })], /: workload\.arrival: the run would span 6,466 years of simulated time \(200 passes over a trace spanning 31\.7 years\)/);
+    const slow = file('slow.json', JSON.stringify({ workload: { arrival: { kind: 'poisson', qps: 1e-6 }, queries: 10_000 }, cluster: {}, service: { kind: 'deterministic', ms: 1 } }));
+    expectUserError(['run', slow], /^searchsim: .*slow\.json: workload\.arrival\.qps: the run would span 317 years of simulated time \(10000 queries at 0\.000001 queries\/s\).*raise the rate to at least 0\.0000091 queries\/s or run fewer queries$/);
+    expectUserError(
+      ['run', 'scenarios/mm1.json', '--qps', '0.0001'],
+      /^searchsim: --qps must be at least 0\.00018 queries\/s for 200000 queries \(else the run spans 63\.4 years of simulated time; its clock keeps microsecond precision over 34\.8 years\), got 0\.0001$/,
+    );
+  });
+});

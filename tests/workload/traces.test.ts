@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/index.ts';
-import { cycleTrace, openArrivals, parseTimeS, readTrace, type TraceQuery } from '../../src/workload/index.ts';
+import { cycleTrace, loadTrace, openArrivals, parseTimeS, readTrace, type TraceQuery } from '../../src/workload/index.ts';
 import { tempFiles } from '../helpers/files.ts';
 import { run } from '../helpers/scenario.ts';
 
@@ -254,5 +254,57 @@ describe('topic files (id:text, id:prio:text, qid<TAB>text)', () => {
     expect(wa.skippedLines).toBe(0);
     expect(wb.skippedLines).toBe(0);
     expect(a.expansion!.meanTerms).toBeGreaterThan(1.5);
+  }, 60_000);
+});
+
+describe('trace load report (loadTrace)', () => {
+  const trace = { kind: 'trace' } as const;
+  const poisson = { kind: 'poisson', qps: 10 } as const;
+  it('counts lines read and skipped (the first reason and line), the time span and the mean rate', async () => {
+    const p = file('report.jsonl', '{"t":0,"q":"a"}\n\nnot json\n{"t":10,"q":"b"}\n{"t":"x","q":"c"}\n{"t":20,"q":"d"}\n');
+    const { load } = await loadTrace(p, 100, trace, { skipInvalid: true });
+    expect(load).toMatchObject({ format: 'jsonl', formatGuessed: true, linesRead: 6, queries: 3, wholeFile: true, skippedLines: 2, firstS: 0, lastS: 20, meanQps: 0.1, passes: 34, timesUsed: true, warnings: [] });
+    expect(load.firstSkip).toEqual({ line: 3, reason: `${p}:3: expected a JSON object per line ({"t","q"}), got "not json"` });
+    const short = await loadTrace(p, 2, trace, { skipInvalid: true });
+    expect(short.load).toMatchObject({ queries: 2, wholeFile: false, passes: 1, lastS: 10 });
+  });
+  it('warns when the times look like milliseconds since 1970', async () => {
+    const p = file('epoch-ms.tsv', [0, 1, 2, 3].map((i) => `${1_300_000_000_000 + i * 250}\tq${i}`).join('\n'));
+    const { load } = await loadTrace(p, 4, trace);
+    expect(load.warnings).toEqual([expect.stringMatching(/^the times look like milliseconds, not seconds \(the first is 1300000000000, 2011-03-13 if read as ms since 1970\)/)]);
+  });
+  it('warns when the rate is next to no load (50 queries over 20 years), only when the run replays the times', async () => {
+    const p = file('twenty-years.tsv', Array.from({ length: 50 }, (_, i) => `${1e9 + (i * 20 * 31_557_600) / 49}\tq${i}`).join('\n'));
+    const { load } = await loadTrace(p, 50, trace);
+    expect(load.warnings).toEqual([expect.stringMatching(/^the mean rate is 7\.8e-8 queries\/s \(50 queries over 20\.0 years\), next to no load/)]);
+    expect((await loadTrace(p, 50, poisson)).load).toMatchObject({ timesUsed: false, warnings: [] });
+  });
+  it('says, before any work, that topics carry no times when the arrivals replay them', async () => {
+    await expect(loadTrace(resolve('tests/fixtures/topics/trec05-as-mq.20001-20200.txt'), 10, trace)).rejects.toThrow(
+      /trec05-as-mq\.20001-20200\.txt:1: expected a time on every query for arrival kind "trace", and this file is read as topics id:prio:text/,
+    );
+  });
+  it('cycles a short trace from memory: one read of the file, the same queries as streaming it', async () => {
+    const p = file('short.jsonl', '{"t":0,"q":"a"}\n{"t":2,"q":"b"}\n');
+    const { source } = await loadTrace(p, 7, trace);
+    writeFileSync(p, '{"t":0,"q":"changed"}\n');
+    const got = await all(source());
+    writeFileSync(p, '{"t":0,"q":"a"}\n{"t":2,"q":"b"}\n');
+    expect(got).toEqual(await all(cycleTrace(p, 7)));
+    expect(got.map((x) => x.q).join('')).toBe('abababa');
+    expect(await all(source())).toEqual(got);
+  });
+  it('cycles a two-line trace 100,000 times about as fast as it streams a 100,000-line one', async () => {
+    const short = file('two.tsv', 'cheap flights\nbbc news\n');
+    const long = file('long.tsv', Array.from({ length: 100_000 }, (_, i) => (i % 2 ? 'bbc news' : 'cheap flights')).join('\n'));
+    const time = async (p: string) => {
+      const t0 = performance.now();
+      const { source } = await loadTrace(p, 200_000, poisson);
+      expect((await all(source())).length).toBe(200_000);
+      return performance.now() - t0;
+    };
+    await time(long);
+    const ratio = (await time(short)) / (await time(long));
+    expect(ratio).toBeLessThan(3);
   }, 60_000);
 });

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { RATE_STUDY_HEADER, STUDY_HEADER, rateStudyRows, formatChange, formatMetric, studyRows } from '../../report/index.ts';
 import { DEFAULT_SLO, PRESET_NAMES, RunContext, compareScenarios, loadScenarioArg, parseRates, parseSlo, parseTermCounts } from '../../scenarios/index.ts';
 import { finiteNumber, nonNegativeInt, positiveInt } from '../options.ts';
-import { JSON_FLAGS, jsonHelp, jsonTarget, table, writeJson } from '../output.ts';
+import { JSON_FLAGS, jsonHelp, jsonTarget, table, traceReporter, writeJson } from '../output.ts';
 
 interface CompareOptions {
   seed?: number;
@@ -40,7 +40,7 @@ export function compareCommand(): Command {
       const t0 = performance.now();
       let c;
       try {
-        c = await compareScenarios(baseline, contender, { ...o, slo, termCounts, updateRates }, ctx, (step) => {
+        c = await compareScenarios(baseline, contender, { ...o, slo, termCounts, updateRates, onTraceLoad: traceReporter() }, ctx, (step) => {
           if (process.stderr.isTTY) process.stderr.write(`\r${step}`.padEnd(60));
         });
       } finally {

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { RATE_STUDY_HEADER, STUDY_HEADER, rateStudyRows, runSummaryRows, studyRows } from '../../report/index.ts';
 import { DEFAULT_SLO, PRESET_NAMES, RunContext, expansionStudy, updateRateStudy, loadScenarioArg, parseSlo, parseRates, parseTermCounts, simulate } from '../../scenarios/index.ts';
 import { finiteNumber, nonNegativeInt, positiveInt } from '../options.ts';
-import { JSON_FLAGS, jsonHelp, jsonTarget, table, writeJson } from '../output.ts';
+import { JSON_FLAGS, jsonHelp, jsonTarget, table, traceReporter, writeJson } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
 interface RunOptions {
@@ -42,11 +42,12 @@ export function runCommand(): Command {
       const bar = progressBar('simulating');
       const t0 = performance.now();
       const ctx = new RunContext();
+      const options = { ...o, onProgress: (d: number, t: number) => bar.update(d, t), onTraceLoad: traceReporter() };
       let report;
       try {
-        report = await simulate(loaded, { ...o, onProgress: (d, t) => bar.update(d, t) }, ctx);
-        if (termCounts) report.expansionStudy = await expansionStudy(loaded, termCounts, slo, { ...o, onProgress: (d, t) => bar.update(d, t) }, ctx, undefined, report);
-        if (o.updateRates !== undefined) report.updateRateStudy = await updateRateStudy(loaded, parseRates(o.updateRates), slo, { ...o, onProgress: (d, t) => bar.update(d, t) }, ctx);
+        report = await simulate(loaded, options, ctx);
+        if (termCounts) report.expansionStudy = await expansionStudy(loaded, termCounts, slo, options, ctx, undefined, report);
+        if (o.updateRates !== undefined) report.updateRateStudy = await updateRateStudy(loaded, parseRates(o.updateRates), slo, options, ctx);
       } finally {
         bar.end();
         await ctx.close();

@@ -2,7 +2,7 @@ import { closeSync, openSync, statSync, unlinkSync, writeFileSync } from 'node:f
 import { dirname, resolve } from 'node:path';
 import { errors } from '../core/index.ts';
 import { traceLoadLine } from '../report/index.ts';
-import { DEFAULT_TRACE } from '../scenarios/index.ts';
+import { DEFAULT_TRACE, ignoredSections, type LoadedScenario } from '../scenarios/index.ts';
 import type { TraceLoad } from '../workload/index.ts';
 
 /**
@@ -56,6 +56,12 @@ export function checkWritable(file: string): void {
 /** A warning: one line on stderr, never on stdout (which may carry the JSON). */
 export function warn(message: string): void {
   process.stderr.write(`searchsim: warning: ${message}\n`);
+}
+
+/** Warns once about the sections of a scenario its service ignores (see scenarios/ignoredSections). */
+export function warnIgnored(loaded: LoadedScenario): void {
+  const w = ignoredSections(loaded);
+  if (w !== null) warn(w);
 }
 
 /**

@@ -9,4 +9,5 @@ export type { Comparison, MetricDiff } from './compare.ts';
 export { MEMORY_SHARDS_2001, MODELLED_DOCS_2001, PRESETS, PRESET_NAMES, preset } from './presets.ts';
 export { DEFAULT_SLO, capacityQps, meetsSlo, parseSlo } from './slo.ts';
 export type { Slo } from './slo.ts';
+export { ignoredSections, requireIndexService } from './checks.ts';
 export { expansionStudy, parseRates, parseTermCounts, updateRateStudy, withTermCount } from './study.ts';

@@ -223,3 +223,33 @@ describe('traces: the load report, its warnings, and time kept exact', () => {
     );
   });
 });
+
+describe('a synthetic service', () => {
+  const scenario = (name: string, extra: Record<string, unknown>) =>
+    file(name, JSON.stringify({ workload: { arrival: { kind: 'poisson', qps: 50 }, queries: 200 }, cluster: {}, service: { kind: 'exponential', meanMs: 5 }, ...extra }));
+  it('refuses the expansion and update-rate studies before any work: its queries have no terms', () => {
+    const p = scenario('synthetic.json', {});
+    for (const [option, value] of [
+      ['--expansion-terms', '1,2'],
+      ['--update-rates', '100,1000'],
+    ]) {
+      const r = cli('run', p, option, value);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(
+        `searchsim: ${option} must be used with service.kind "index" (queries run on real shards; ${p} has service.kind "exponential", a synthetic time with no query terms or index), got "${value}"\n`,
+      );
+    }
+    const c = cli('compare', 'scenarios/mm1.json', 'google-2001-memory', '--expansion-terms', '1,2');
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/^searchsim: --expansion-terms must be used with service\.kind "index" \(.*scenarios\/mm1\.json has service\.kind "exponential"/);
+  });
+  it('warns once about the sections it ignores', () => {
+    const p = scenario('ignored.json', { corpus: 'workloads/cranfield', expansion: { policy: 'both' }, cluster: { mode: 'disk', cacheBytes: 1e6 } });
+    const r = cli('run', p, '--json', '-');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(
+      `searchsim: warning: ${p}: service.kind "exponential" ignores corpus, expansion, cluster.mode "disk", cluster.cacheBytes (a synthetic service time stands for the whole leaf request)\n`,
+    );
+  });
+});

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { RATE_STUDY_HEADER, STUDY_HEADER, rateStudyRows, formatChange, formatMetric, studyRows } from '../../report/index.ts';
-import { DEFAULT_SLO, PRESET_NAMES, RunContext, compareScenarios, loadScenarioArg, parseRates, parseSlo, parseTermCounts } from '../../scenarios/index.ts';
+import { DEFAULT_SLO, PRESET_NAMES, RunContext, compareScenarios, requireIndexService, loadScenarioArg, parseRates, parseSlo, parseTermCounts } from '../../scenarios/index.ts';
 import { finiteNumber, nonNegativeInt, positiveInt } from '../options.ts';
-import { JSON_FLAGS, jsonHelp, jsonTarget, table, traceReporter, writeJson } from '../output.ts';
+import { JSON_FLAGS, jsonHelp, jsonTarget, table, traceReporter, warnIgnored, writeJson } from '../output.ts';
 
 interface CompareOptions {
   seed?: number;
@@ -33,6 +33,11 @@ export function compareCommand(): Command {
       const json = jsonTarget(o.json);
       const baseline = loadScenarioArg(a);
       const contender = loadScenarioArg(b);
+      for (const side of [baseline, contender]) {
+        if (o.expansionTerms !== undefined) requireIndexService(side, '--expansion-terms', o.expansionTerms);
+        if (o.updateRates !== undefined && side.scenario.updates) requireIndexService(side, '--update-rates', o.updateRates);
+        warnIgnored(side);
+      }
       const slo = parseSlo(o.slo ?? baseline.scenario.slo ?? DEFAULT_SLO);
       const termCounts = o.expansionTerms !== undefined ? parseTermCounts(o.expansionTerms) : undefined;
       const updateRates = o.updateRates !== undefined ? parseRates(o.updateRates) : undefined;

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { RATE_STUDY_HEADER, STUDY_HEADER, rateStudyRows, runSummaryRows, studyRows } from '../../report/index.ts';
-import { DEFAULT_SLO, PRESET_NAMES, RunContext, expansionStudy, updateRateStudy, loadScenarioArg, parseSlo, parseRates, parseTermCounts, simulate } from '../../scenarios/index.ts';
+import { DEFAULT_SLO, PRESET_NAMES, RunContext, expansionStudy, requireIndexService, updateRateStudy, loadScenarioArg, parseSlo, parseRates, parseTermCounts, simulate } from '../../scenarios/index.ts';
 import { finiteNumber, nonNegativeInt, positiveInt } from '../options.ts';
-import { JSON_FLAGS, jsonHelp, jsonTarget, table, traceReporter, writeJson } from '../output.ts';
+import { JSON_FLAGS, jsonHelp, jsonTarget, table, traceReporter, warnIgnored, writeJson } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
 interface RunOptions {
@@ -38,6 +38,9 @@ export function runCommand(): Command {
       const json = jsonTarget(o.json);
       const loaded = loadScenarioArg(arg);
       const termCounts = o.expansionTerms !== undefined ? parseTermCounts(o.expansionTerms) : undefined;
+      if (o.expansionTerms !== undefined) requireIndexService(loaded, '--expansion-terms', o.expansionTerms);
+      if (o.updateRates !== undefined) requireIndexService(loaded, '--update-rates', o.updateRates);
+      warnIgnored(loaded);
       const slo = parseSlo(o.slo ?? loaded.scenario.slo ?? DEFAULT_SLO);
       const bar = progressBar('simulating');
       const t0 = performance.now();

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { STEMMER_NAMES, type AnalyzerOptions, type StemmerName } from '../analysis/index.ts';
-import { CORPUS_FORMATS, type CorpusFormat, type CorpusOptions } from '../corpus/index.ts';
+import { CORPUS_FORMATS, TEXT_ENCODINGS, type CorpusFormat, type CorpusOptions, type TextEncoding } from '../corpus/index.ts';
 import type { ShardSetSpec, StorageSpec } from '../index/index.ts';
 
 /** Commander parsers that reject bad values with a message naming what was expected. */
@@ -42,6 +42,7 @@ export interface IndexCliOptions {
   storage: 'memory' | 'disk';
   format?: CorpusFormat;
   markup: 'none' | 'gcide';
+  encoding: TextEncoding;
   k1: number;
   b: number;
 }
@@ -55,6 +56,7 @@ export function addIndexOptions(cmd: Command, defaultShards = 1): Command {
     .option('--storage <kind>', 'where shard workers keep posting lists: memory or disk (a file per segment)', oneOf(['memory', 'disk'] as const), 'memory')
     .option('--format <format>', `corpus format: ${CORPUS_FORMATS.join(', ')} (default: guessed)`, oneOf(CORPUS_FORMATS))
     .option('--markup <kind>', 'markup to strip from document text: none, or gcide (dictionary tags)', oneOf(['none', 'gcide'] as const), 'none')
+    .option('--encoding <name>', `corpus encoding: ${TEXT_ENCODINGS.join(', ')} (utf8 refuses bytes that are not UTF-8; utf8-lossy reads them as U+FFFD)`, oneOf(TEXT_ENCODINGS), 'utf8')
     .option('--k1 <x>', 'BM25 k1', finiteNumber, 1.2)
     .option('--b <x>', 'BM25 b', finiteNumber, 0.75);
 }
@@ -66,6 +68,7 @@ export function analyzerFrom(o: IndexCliOptions): Partial<AnalyzerOptions> {
 
 export function specFrom(corpus: string, o: IndexCliOptions): ShardSetSpec {
   const corpusOptions: CorpusOptions = { markup: o.markup };
+  if (o.encoding !== 'utf8') corpusOptions.encoding = o.encoding;
   if (o.format) corpusOptions.format = o.format;
   const storage: StorageSpec = o.storage === 'disk' ? { kind: 'disk' } : { kind: 'memory' };
   return { corpus, corpusOptions, analyzer: analyzerFrom(o), shards: o.shards, storage, bm25: { k1: o.k1, b: o.b } };

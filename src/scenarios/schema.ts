@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EXPANSION_POLICIES, STEMMER_NAMES } from '../analysis/index.ts';
 import { INDEX_MODES, SELECTION_POLICIES } from '../cluster/index.ts';
-import { CORPUS_FORMATS } from '../corpus/index.ts';
+import { CORPUS_FORMATS, TEXT_ENCODINGS } from '../corpus/index.ts';
 import { HARDWARE_PRESET_NAMES } from '../hardware/index.ts';
 import { MATCH_MODES } from '../index/index.ts';
 import { TRACE_FORMATS } from '../workload/index.ts';
@@ -70,6 +70,7 @@ const corpus = z.union([
       path: z.string(),
       format: z.enum(CORPUS_FORMATS).optional(),
       markup: z.enum(['none', 'gcide']).optional(),
+      encoding: z.enum(TEXT_ENCODINGS).optional().describe('How the bytes become text: utf8 (default; other bytes are an error), latin1, or utf8-lossy (bad bytes as U+FFFD).'),
     })
     .strict(),
 ]);

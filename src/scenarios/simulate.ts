@@ -158,7 +158,8 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
     if (s.service.kind === 'index') {
       if (s.corpus === undefined) throw new SearchsimError('E_INPUT', `${loaded.source}: corpus: required when service.kind is "index" (a corpus file or collection folder)`);
       const c = typeof s.corpus === 'string' ? { path: s.corpus } : s.corpus;
-      const corpusOptions = { format: c.format, markup: c.markup ?? (/gcide/i.test(c.path) ? ('gcide' as const) : ('none' as const)) };
+      const corpusOptions: CorpusOptions = { format: c.format, markup: c.markup ?? (/gcide/i.test(c.path) ? ('gcide' as const) : ('none' as const)) };
+      if (c.encoding !== undefined) corpusOptions.encoding = c.encoding;
       const corpus = c.path.startsWith('@') ? c.path : resolvePath(loaded.baseDir, c.path);
       const shardSpec: ShardSetSpec = { corpus, corpusOptions, analyzer: s.analyzer, shards: s.cluster.shards, storage: { kind: 'memory' } };
       // Changes mutate the shards: such a run gets shards of its own, never shared with other runs.

@@ -133,7 +133,9 @@ export function guessTraceFormat(path: string, lines?: string | readonly string[
 export async function* readTrace(path: string, options: TraceOptions = {}): AsyncGenerator<TraceQuery> {
   let format = options.format;
   let lastAol = '';
-  const lines = readLines(path, 'trace file');
+  // A line that is not UTF-8 is a line that does not parse: skipped with the others when asked.
+  const onInvalid = options.skipInvalid ? (line: number, e: Error) => options.onSkip?.(line, e.message) : undefined;
+  const lines = readLines(path, 'trace file', { onInvalid });
   // Without a format, the first lines decide it: read ahead, then replay them.
   const ahead: { line: number; text: string }[] = [];
   if (format === undefined) {

@@ -253,3 +253,32 @@ describe('a synthetic service', () => {
     );
   });
 });
+
+describe('corpus encoding', () => {
+  const latin1 = () => {
+    const p = join(dir, 'latin1.jsonl');
+    writeFileSync(p, Buffer.concat([Buffer.from('{"id":"a","text":"wing flow"}\n{"id":"b","text":"caf'), Buffer.from([0xe9]), Buffer.from(' au lait"}\n')]));
+    return p;
+  };
+  it('names the first file:line that is not UTF-8 instead of splitting words at U+FFFD', () => {
+    expectUserError(
+      ['query', latin1(), 'café'],
+      /^searchsim: .*latin1\.jsonl:2: expected UTF-8 text, got the byte 0xe9 at byte 22 of the line \(a Latin-1 file\? read it with --encoding latin1, or corpus\.encoding "latin1" in a scenario; utf8-lossy keeps such bytes as U\+FFFD\)$/,
+    );
+  });
+  it('reads Latin-1 with --encoding latin1, and accepts bad bytes as U+FFFD with --encoding utf8-lossy', () => {
+    const r = cli('query', latin1(), 'café', '--encoding', 'latin1', '--json', '-');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).hits.map((h: { id: string }) => h.id)).toEqual(['b']);
+    const lossy = cli('query', latin1(), 'lait', '--encoding', 'utf8-lossy', '--json', '-');
+    expect(lossy.code, lossy.stderr).toBe(0);
+    expect(JSON.parse(lossy.stdout).hits.map((h: { id: string }) => h.id)).toEqual(['b']);
+  });
+  it('takes corpus.encoding in a scenario', () => {
+    const scenario = (encoding?: string) =>
+      file(`enc-${encoding ?? 'none'}.json`, JSON.stringify({ corpus: { path: latin1(), ...(encoding ? { encoding } : {}) }, workload: { arrival: { kind: 'poisson', qps: 10 }, queries: 20 }, cluster: {} }));
+    expectUserError(['run', scenario()], /^searchsim: .*latin1\.jsonl:2: expected UTF-8 text, got the byte 0xe9/);
+    const r = cli('run', scenario('latin1'), '--json', '-');
+    expect(r.code, r.stderr).toBe(0);
+  });
+});

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { STEMMER_NAMES, type AnalyzerOptions, type StemmerName } from '../analysis/index.ts';
 import { CORPUS_FORMATS, TEXT_ENCODINGS, type CorpusFormat, type CorpusOptions, type TextEncoding } from '../corpus/index.ts';
 import type { ShardSetSpec, StorageSpec } from '../index/index.ts';
+import { WORK_BUDGET } from '../scenarios/index.ts';
 
 /** Commander parsers that reject bad values with a message naming what was expected. */
 export function positiveInt(value: string): number {
@@ -45,6 +46,7 @@ export interface IndexCliOptions {
   encoding: TextEncoding;
   k1: number;
   b: number;
+  force?: boolean;
 }
 
 export function addIndexOptions(cmd: Command, defaultShards = 1): Command {
@@ -58,7 +60,8 @@ export function addIndexOptions(cmd: Command, defaultShards = 1): Command {
     .option('--markup <kind>', 'markup to strip from document text: none, or gcide (dictionary tags)', oneOf(['none', 'gcide'] as const), 'none')
     .option('--encoding <name>', `corpus encoding: ${TEXT_ENCODINGS.join(', ')} (utf8 refuses bytes that are not UTF-8; utf8-lossy reads them as U+FFFD)`, oneOf(TEXT_ENCODINGS), 'utf8')
     .option('--k1 <x>', 'BM25 k1', finiteNumber, 1.2)
-    .option('--b <x>', 'BM25 b', finiteNumber, 0.75);
+    .option('--b <x>', 'BM25 b', finiteNumber, 0.75)
+    .option('--force', `run even past the work budget (${WORK_BUDGET.toExponential(0)} leaf requests, see README)`);
 }
 
 export function analyzerFrom(o: IndexCliOptions): Partial<AnalyzerOptions> {

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.ts';
+import { cli, cliWith } from '../helpers/cli.ts';
 import { tempFiles } from '../helpers/files.ts';
 
 const { dir, file } = tempFiles('cli');
@@ -280,5 +280,32 @@ describe('corpus encoding', () => {
     expectUserError(['run', scenario()], /^searchsim: .*latin1\.jsonl:2: expected UTF-8 text, got the byte 0xe9/);
     const r = cli('run', scenario('latin1'), '--json', '-');
     expect(r.code, r.stderr).toBe(0);
+  });
+});
+
+describe('runs that never end: the work budget and progress', () => {
+  it('refuses work far past the budget before starting, saying the estimate and how to go on', () => {
+    expectUserError(
+      ['run', 'scenarios/mm1.json', '--queries', '1000000000000'],
+      /^searchsim: this would take about 1\.0e\+12 leaf requests \(1,000,000,000,000 queries x 1 shard\), past the budget of 100,000,000 \(minutes to an hour on a 2-core machine\); lower --queries or cluster\.shards, or add --force to run it anyway$/,
+    );
+    const widest = file('widest.json', JSON.stringify({ workload: { arrival: { kind: 'poisson', qps: 100 } }, cluster: { shards: 100_000, replicas: 10 }, service: { kind: 'exponential', meanMs: 5 } }));
+    expectUserError(['run', widest], /^searchsim: this would take about 1\.0e\+9 leaf requests \(10,000 queries x 100,000 shards\)/);
+    expectUserError(['query', 'workloads/cranfield', 'wing', '--shards', '1000000'], /^searchsim: this would take about 1\.0e\+9 leaf requests \(1 query x 1,000,000 shards, 1,000,000 real shards built\), .*; use fewer --shards, or add --force to run it anyway$/);
+    expectUserError(['compare', 'scenarios/mm1.json', widest], /^searchsim: this would take about 2\.0e\+10 leaf requests \(2 runs, the first 200,000 queries x 1 shard\)/);
+  });
+  it('takes --force on every verb that runs work', () => {
+    const r = cli('run', 'scenarios/mm1.json', '--queries', '11000', '--force', '--json', '-');
+    expect(r.code, r.stderr).toBe(0);
+    for (const verb of ['run', 'compare', 'query', 'eval']) expect(cli(verb, '--help').stdout).toMatch(/--force\s+run even past the work budget \(1e\+8 leaf requests/);
+  });
+  it('prints progress lines on stderr when it is not a terminal, every few seconds (SEARCHSIM_PROGRESS_S)', () => {
+    const r = cliWith({ env: { SEARCHSIM_PROGRESS_S: '0.3' } }, 'run', 'scenarios/mm1.json', '--queries', '800000', '--json', '-');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^searchsim: simulating: [\d,]+ of 800,000 queries \(\d+\.\d %\), \d+ s elapsed, about \d+ s left\n/);
+    expect(JSON.parse(r.stdout).queries.total).toBe(800_000);
+    const q = cliWith({ env: { SEARCHSIM_PROGRESS_S: '0.2' } }, 'query', 'workloads/cranfield', 'wing', '--shards', '300', '--json', '-');
+    expect(q.code, q.stderr).toBe(0);
+    expect(q.stderr).toMatch(/^searchsim: indexing workloads\/cranfield into 300 shards: \d+ s elapsed\n/);
   });
 });

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { RATE_STUDY_HEADER, STUDY_HEADER, rateStudyRows, formatChange, formatMetric, studyRows } from '../../report/index.ts';
-import { DEFAULT_SLO, PRESET_NAMES, RunContext, compareScenarios, requireIndexService, loadScenarioArg, parseRates, parseSlo, parseTermCounts } from '../../scenarios/index.ts';
+import { DEFAULT_SLO, PRESET_NAMES, RunContext, WORK_BUDGET, checkWorkBudget, compareScenarios, requireIndexService, scenarioWork, loadScenarioArg, parseRates, parseSlo, parseTermCounts } from '../../scenarios/index.ts';
 import { finiteNumber, nonNegativeInt, positiveInt } from '../options.ts';
+import { progressBar } from '../progress.ts';
 import { JSON_FLAGS, jsonHelp, jsonTarget, table, traceReporter, warnIgnored, writeJson } from '../output.ts';
 
 interface CompareOptions {
@@ -13,6 +14,7 @@ interface CompareOptions {
   expansionTerms?: string;
   updateRates?: string;
   slo?: string;
+  force?: boolean;
 }
 
 export function compareCommand(): Command {
@@ -28,6 +30,7 @@ export function compareCommand(): Command {
     .option('--queries <n>', 'override the number of queries of both sides', positiveInt)
     .option('--qps <x>', 'override the arrival rate of both sides', finiteNumber)
     .option('--threads <n>', 'shard worker threads (0 = in this thread)', nonNegativeInt)
+    .option('--force', `run even past the work budget (${WORK_BUDGET.toExponential(0)} leaf requests, see README)`)
     .addHelpText('after', '\nExamples:\n  searchsim compare google-2000-disk google-2001-memory --expansion-terms 1,2,5,10,20,50\n  searchsim compare a.json b.json --json diff.json')
     .action(async (a: string, b: string, o: CompareOptions) => {
       const json = jsonTarget(o.json);
@@ -41,15 +44,19 @@ export function compareCommand(): Command {
       const slo = parseSlo(o.slo ?? baseline.scenario.slo ?? DEFAULT_SLO);
       const termCounts = o.expansionTerms !== undefined ? parseTermCounts(o.expansionTerms) : undefined;
       const updateRates = o.updateRates !== undefined ? parseRates(o.updateRates) : undefined;
+      // The contender runs the baseline's workload.
+      const contenderWork = { ...contender, scenario: { ...contender.scenario, workload: baseline.scenario.workload } };
+      const extra = (l: typeof baseline) => (termCounts?.length ?? 0) + (updateRates && l.scenario.updates ? updateRates.length : 0);
+      checkWorkBudget(scenarioWork([{ loaded: baseline, extraRuns: extra(baseline) }, { loaded: contenderWork, extraRuns: extra(contender) }], o), o.force, 'lower --queries or the shards');
+      const bar = progressBar('comparing');
       const ctx = new RunContext();
       const t0 = performance.now();
       let c;
       try {
-        c = await compareScenarios(baseline, contender, { ...o, slo, termCounts, updateRates, onTraceLoad: traceReporter() }, ctx, (step) => {
-          if (process.stderr.isTTY) process.stderr.write(`\r${step}`.padEnd(60));
-        });
+        const onProgress = (d: number, t: number) => bar.update(d, t);
+        c = await compareScenarios(baseline, contender, { ...o, slo, termCounts, updateRates, onTraceLoad: traceReporter(), onProgress }, ctx);
       } finally {
-        if (process.stderr.isTTY) process.stderr.write('\r'.padEnd(61) + '\r');
+        bar.end();
         await ctx.close();
       }
       if (json === '-') {

@@ -5,6 +5,8 @@ import { errors } from '../../core/index.ts';
 import { analyzeQuery } from '../../index/index.ts';
 import { evaluateRuns, judgedCount, matchJudgments, type QualityReport } from '../../quality/index.ts';
 import { openShards } from '../../shard/index.ts';
+import { checkWorkBudget, estimateWork } from '../../scenarios/index.ts';
+import { ticker } from '../progress.ts';
 import { addIndexOptions, analyzerFrom, oneOf, positiveInt, specFrom, unitWeight, type IndexCliOptions } from '../options.ts';
 import { JSON_FLAGS, jsonHelp, jsonTarget, table, warn, writeJson } from '../output.ts';
 
@@ -38,7 +40,16 @@ export function evalCommand(): Command {
     const [queries, all] = await Promise.all([readQueries(paths.queries), readQrels(paths.qrels)]);
     const qrels = judgedQueries(paths, queries.map((q) => q.id), all);
     const analyzer = new Analyzer(analyzerFrom(o));
-    const set = await openShards(specFrom(paths.docs, o), o.threads);
+    const run = { queries: queries.length, shards: o.shards };
+    checkWorkBudget(estimateWork(o.expansion ? [run, run] : [run], o.shards), o.force, 'use fewer --shards');
+    const tick = ticker(`indexing ${paths.docs} into ${o.shards} shard${o.shards === 1 ? '' : 's'} and running ${queries.length} queries${o.expansion ? ' twice' : ''}`);
+    let set;
+    try {
+      set = await openShards(specFrom(paths.docs, o), o.threads);
+    } catch (e) {
+      tick.stop();
+      throw e;
+    }
     let report: QualityReport;
     let expanded: QualityReport | null = null;
     try {
@@ -59,6 +70,7 @@ export function evalCommand(): Command {
         expanded = await evaluate(typed.map((t) => expander.expandTerms(t).map((x) => ({ term: x.term, weight: x.weight }))));
       }
     } finally {
+      tick.stop();
       await set.close();
     }
     if (expanded) {

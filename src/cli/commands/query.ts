@@ -4,6 +4,8 @@ import { errors } from '../../core/index.ts';
 import { readCorpus } from '../../corpus/index.ts';
 import { analyzeQuery, MATCH_MODES, type MatchMode } from '../../index/index.ts';
 import { openShards } from '../../shard/index.ts';
+import { checkWorkBudget, estimateWork } from '../../scenarios/index.ts';
+import { ticker } from '../progress.ts';
 import { addIndexOptions, analyzerFrom, oneOf, positiveInt, specFrom, type IndexCliOptions } from '../options.ts';
 import { JSON_FLAGS, jsonHelp, jsonTarget, table, writeJson } from '../output.ts';
 
@@ -28,7 +30,14 @@ export function queryCommand(): Command {
     const spec = specFrom(corpus, o);
     const terms = analyzeQuery(new Analyzer(analyzerFrom(o)), text);
     if (terms.length === 0) throw errors.option('query text', 'at least one indexable word (all were stop words or empty)', text);
-    const set = await openShards(spec, o.threads);
+    checkWorkBudget(estimateWork([{ queries: 1, shards: o.shards }], o.shards), o.force, 'use fewer --shards');
+    const tick = ticker(`indexing ${corpus} into ${o.shards} shard${o.shards === 1 ? '' : 's'}`);
+    let set;
+    try {
+      set = await openShards(spec, o.threads);
+    } finally {
+      tick.stop();
+    }
     try {
       const [r] = await set.search([{ terms, k: o.k, mode: o.mode }]);
       const receipt = {

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { RATE_STUDY_HEADER, STUDY_HEADER, rateStudyRows, runSummaryRows, studyRows } from '../../report/index.ts';
-import { DEFAULT_SLO, PRESET_NAMES, RunContext, expansionStudy, requireIndexService, updateRateStudy, loadScenarioArg, parseSlo, parseRates, parseTermCounts, simulate } from '../../scenarios/index.ts';
+import { DEFAULT_SLO, PRESET_NAMES, RunContext, WORK_BUDGET, checkWorkBudget, expansionStudy, requireIndexService, scenarioWork, updateRateStudy, loadScenarioArg, parseSlo, parseRates, parseTermCounts, simulate } from '../../scenarios/index.ts';
 import { finiteNumber, nonNegativeInt, positiveInt } from '../options.ts';
 import { JSON_FLAGS, jsonHelp, jsonTarget, table, traceReporter, warnIgnored, writeJson } from '../output.ts';
 import { progressBar } from '../progress.ts';
@@ -15,6 +15,7 @@ interface RunOptions {
   expansionTerms?: string;
   updateRates?: string;
   slo?: string;
+  force?: boolean;
 }
 
 export function runCommand(): Command {
@@ -29,6 +30,7 @@ export function runCommand(): Command {
     .option('--threads <n>', 'shard worker threads (0 = in this thread)', nonNegativeInt)
     .option('--update-rates <list>', 'also run the update-rate study at these modelled changes per second, e.g. 100,1000,3125,10000')
     .option('--expansion-terms <list>', 'also run the expansion study at these term counts, e.g. 1,2,5,10,20,50')
+    .option('--force', `run even past the work budget (${WORK_BUDGET.toExponential(0)} leaf requests, see README)`)
     .option('--slo <objective>', `latency objective of the study, e.g. "p99<500ms" (default: the scenario's, else ${DEFAULT_SLO})`)
     .addHelpText(
       'after',
@@ -41,6 +43,8 @@ export function runCommand(): Command {
       if (o.expansionTerms !== undefined) requireIndexService(loaded, '--expansion-terms', o.expansionTerms);
       if (o.updateRates !== undefined) requireIndexService(loaded, '--update-rates', o.updateRates);
       warnIgnored(loaded);
+      const extraRuns = (termCounts?.length ?? 0) + (o.updateRates !== undefined ? parseRates(o.updateRates).length : 0);
+      checkWorkBudget(scenarioWork([{ loaded, extraRuns }], o), o.force, 'lower --queries or cluster.shards');
       const slo = parseSlo(o.slo ?? loaded.scenario.slo ?? DEFAULT_SLO);
       const bar = progressBar('simulating');
       const t0 = performance.now();

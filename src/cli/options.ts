@@ -2,7 +2,8 @@ import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { STEMMER_NAMES, type AnalyzerOptions, type StemmerName } from '../analysis/index.ts';
 import { CORPUS_FORMATS, TEXT_ENCODINGS, type CorpusFormat, type CorpusOptions, type TextEncoding } from '../corpus/index.ts';
-import type { ShardSetSpec, StorageSpec } from '../index/index.ts';
+import { makeStorageDir, type ShardSetSpec, type StorageSpec } from '../index/index.ts';
+import { removeOnExit } from './cleanup.ts';
 import { WORK_BUDGET } from '../scenarios/index.ts';
 
 /** Commander parsers that reject bad values with a message naming what was expected. */
@@ -73,6 +74,13 @@ export function specFrom(corpus: string, o: IndexCliOptions): ShardSetSpec {
   const corpusOptions: CorpusOptions = { markup: o.markup };
   if (o.encoding !== 'utf8') corpusOptions.encoding = o.encoding;
   if (o.format) corpusOptions.format = o.format;
-  const storage: StorageSpec = o.storage === 'disk' ? { kind: 'disk' } : { kind: 'memory' };
+  const storage: StorageSpec = o.storage === 'disk' ? { kind: 'disk', dir: runStorageDir() } : { kind: 'memory' };
   return { corpus, corpusOptions, analyzer: analyzerFrom(o), shards: o.shards, storage, bm25: { k1: o.k1, b: o.b } };
+}
+
+/** The one folder a command's disk-stored shards write to, removed when the process ends (signals too). */
+function runStorageDir(): string {
+  const dir = makeStorageDir();
+  removeOnExit(dir);
+  return dir;
 }

@@ -24,7 +24,7 @@ export {
   withHitIds,
 } from './shardSet.ts';
 export type { QueryResult, QueryWork, ShardInfo, ShardSet, ShardSetSpec, UpdateOp, UpdateResult } from './shardSet.ts';
-export { DEFAULT_DISK_CACHE_BYTES, DiskStore, MemoryStore, createStore } from './storage.ts';
+export { DEFAULT_DISK_CACHE_BYTES, DiskStore, MemoryStore, createStore, makeStorageDir } from './storage.ts';
 export type { PostingStore, StorageSpec } from './storage.ts';
 export { TopK, compareHits, mergeTopK, ranksBefore } from './topk.ts';
 export type { Hit } from './topk.ts';

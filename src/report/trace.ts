@@ -1,4 +1,4 @@
-import { formatSpan, type TraceLoad } from '../workload/index.ts';
+import { formatRate, formatSpan, type TraceLoad } from '../workload/index.ts';
 
 /**
  * The trace load report as one line: how the file was read, what was skipped (the first reason and
@@ -10,7 +10,7 @@ export function traceLoadLine(l: TraceLoad): string {
   let times: string;
   if (l.firstS === null || l.lastS === null) times = 'no times';
   else {
-    const rate = l.meanQps === null ? 'no mean rate' : `mean ${l.meanQps.toPrecision(3)} queries/s`;
+    const rate = l.meanQps === null ? 'no mean rate' : `mean ${formatRate(l.meanQps)} queries/s`;
     times = `times span ${formatSpan(l.lastS - l.firstS)}, ${rate}${l.timesUsed ? '' : ' (not used: the arrivals are generated)'}`;
   }
   parts.push(times);

@@ -4,7 +4,7 @@ export { QueryPreparer, ReceiptCache } from './prepare.ts';
 export type { PreparerOptions } from './prepare.ts';
 export { blankPreparer, replay } from './replay.ts';
 export type { FreshnessReport, MeanSummary, Preparer, ReplayResult, ReplaySpec, ReplayUpdates } from './replay.ts';
-export { IN_MEMORY_TRACE, blankQueries, cycleTrace, formatSpan, loadTrace } from './source.ts';
+export { IN_MEMORY_TRACE, blankQueries, cycleTrace, formatRate, formatSpan, loadTrace } from './source.ts';
 export type { LoadedTrace, SourcedQuery, TraceLoad } from './source.ts';
 export { GUESS_LINES, TRACE_FORMATS, TRACE_FORMAT_SHAPES, guessTraceFormat, parseTimeS, readTrace } from './trace.ts';
 export type { TraceFormat, TraceOptions, TraceQuery } from './trace.ts';

@@ -200,13 +200,18 @@ function timeWarnings(firstS: number | null, spanS: number | null, timed: number
     out.push(`the times look like microseconds or nanoseconds, not seconds (the first is ${firstS}): convert them to seconds or write ISO times`);
   }
   if (meanQps !== null && meanQps < SLOW_QPS) {
-    out.push(`the mean rate is ${meanQps.toPrecision(2)} queries/s (${timed} queries over ${formatSpan(spanS)}), next to no load: set workload.arrival.speedup or choose fixed, poisson or diurnal arrivals`);
+    out.push(`the mean rate is ${formatRate(meanQps)} queries/s (${timed} queries over ${formatSpan(spanS)}), next to no load: set workload.arrival.speedup or choose fixed, poisson or diurnal arrivals`);
   } else if (meanQps !== null && meanQps > FAST_QPS) {
-    out.push(`the mean rate is ${meanQps.toPrecision(2)} queries/s, beyond any real service: are the times in seconds?`);
+    out.push(`the mean rate is ${formatRate(meanQps)} queries/s, beyond any real service: are the times in seconds?`);
   } else if (timed > 1 && spanS === 0) {
     out.push(`all ${timed} queries carry the same time: they arrive at one instant`);
   }
   return out;
+}
+
+/** A rate for a person: three digits, or an exponent below 0.001 (0.00000325 reads as 3.3e-6). */
+export function formatRate(qps: number): string {
+  return Math.abs(qps) < 1e-3 ? qps.toExponential(1) : qps.toPrecision(3);
 }
 
 /** A span of seconds for a person: s, min, h, days or years. */

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/index.ts';
 import { cycleTrace, loadTrace, openArrivals, parseTimeS, readTrace, type TraceQuery } from '../../src/workload/index.ts';
+import { traceLoadLine } from '../../src/report/index.ts';
 import { tempFiles } from '../helpers/files.ts';
 import { run } from '../helpers/scenario.ts';
 
@@ -267,6 +268,11 @@ describe('trace load report (loadTrace)', () => {
     expect(load.firstSkip).toEqual({ line: 3, reason: `${p}:3: expected a JSON object per line ({"t","q"}), got "not json"` });
     const short = await loadTrace(p, 2, trace, { skipInvalid: true });
     expect(short.load).toMatchObject({ queries: 2, wholeFile: false, passes: 1, lastS: 10 });
+  });
+  it('writes slow rates with an exponent in the report line (2.0e-6, not 0.00000200)', async () => {
+    const p = file('slow-rate.tsv', '0\ta\n500000\tb\n1000000\tc\n');
+    const { load } = await loadTrace(p, 3, trace);
+    expect(traceLoadLine(load)).toBe(`trace ${p} (read as TSV: time<TAB>query, or a query a line, guessed): 3 lines read, 3 queries, none skipped, times span 11.6 days, mean 2.0e-6 queries/s`);
   });
   it('warns when the times look like milliseconds since 1970', async () => {
     const p = file('epoch-ms.tsv', [0, 1, 2, 3].map((i) => `${1_300_000_000_000 + i * 250}\tq${i}`).join('\n'));

@@ -24,7 +24,7 @@ export interface ExpansionOptions {
   policy: ExpansionPolicy;
   /** WordNet senses used for synonyms. Default `all`. */
   senses: 'all' | 'first';
-  /** Cap on all terms, typed ones included. Default 50 (the 2001 figure). */
+  /** Cap on all terms, typed ones included; typed terms are never cut, only additions are. Default 50 (the 2001 figure). */
   maxTerms: number;
   /** Weight of an added term (typed terms weigh 1). Default 0.5. */
   addedWeight: number;
@@ -110,12 +110,12 @@ export class Expander {
   }
 
   /**
-   * Expands typed terms (distinct, weight 1 each): the typed terms first, additions after, to at most
-   * `maxTerms` (default the options').
+   * Expands typed terms (distinct, weight 1 each): every typed term first, then additions while the cap
+   * leaves room. The cap never cuts what the user typed: expansion only adds.
    */
   expandTerms(typed: readonly WeightedTerm[], maxTerms = this.options.maxTerms): ExpandedTerm[] {
     const max = maxTerms;
-    const out: ExpandedTerm[] = typed.slice(0, max).map((t) => ({ ...t, source: 'typed' as const, of: t.term }));
+    const out: ExpandedTerm[] = typed.map((t) => ({ ...t, source: 'typed' as const, of: t.term }));
     if (this.options.policy === 'none' || out.length >= max) return out;
     const seen = new Set(out.map((t) => t.term));
     const lists = out.map((t) => this.candidates(t.term));

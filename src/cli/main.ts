@@ -14,11 +14,21 @@ export function program(): Command {
   const p = new Command('searchsim')
     .description('Replay query workloads on a simulated sharded search cluster: real BM25 shards, modelled time.')
     .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const c of [runCommand(), compareCommand(), sweepCommand(), planCommand(), expandCommand(), queryCommand(), evalCommand()]) p.addCommand(c.exitOverride().showHelpAfterError('(run with --help for usage)'));
+    .configureOutput(oneLineErrors('searchsim'));
+  for (const c of [runCommand(), compareCommand(), sweepCommand(), planCommand(), expandCommand(), queryCommand(), evalCommand()]) p.addCommand(c.exitOverride().configureOutput(oneLineErrors(`searchsim ${c.name()}`)));
   return p;
+}
+
+/**
+ * Commander's own mistakes (a bad option value, a missing argument, an unknown command) as one line,
+ * worded like every other user mistake: `searchsim: <what> (searchsim <verb> --help for usage)`.
+ */
+function oneLineErrors(usage: string): { writeErr(s: string): void; outputError(s: string, write: (s: string) => void): void } {
+  return {
+    writeErr: (s) => process.stderr.write(s),
+    outputError: (s, write) => write(`searchsim: ${s.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()} (${usage} --help for usage)\n`),
+  };
 }
 
 /** Runs the CLI on argv and returns the exit code; the only place that maps errors to exit codes. */
@@ -32,7 +42,8 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (e instanceof SearchsimError && e.isUserError) {
-      process.stderr.write(`searchsim: ${e.message}\n`);
+      // One line, whatever the message holds (a scenario's several problems are joined by formatIssues).
+      process.stderr.write(`searchsim: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
       return EXIT.usage;
     }
     process.stderr.write(`searchsim: internal error (a bug, please report it):\n${(e as Error)?.stack ?? String(e)}\n`);

@@ -1,8 +1,10 @@
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { STEMMER_NAMES, type AnalyzerOptions, type StemmerName } from '../analysis/index.ts';
-import { CORPUS_FORMATS, type CorpusFormat, type CorpusOptions } from '../corpus/index.ts';
-import type { ShardSetSpec, StorageSpec } from '../index/index.ts';
+import { CORPUS_FORMATS, TEXT_ENCODINGS, type CorpusFormat, type CorpusOptions, type TextEncoding } from '../corpus/index.ts';
+import { makeStorageDir, type ShardSetSpec, type StorageSpec } from '../index/index.ts';
+import { removeOnExit } from './cleanup.ts';
+import { WORK_BUDGET } from '../scenarios/index.ts';
 
 /** Commander parsers that reject bad values with a message naming what was expected. */
 export function positiveInt(value: string): number {
@@ -18,6 +20,12 @@ export function nonNegativeInt(value: string): number {
 export function finiteNumber(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number.');
+  return n;
+}
+/** A weight in (0, 1], as an added expansion term's. */
+export function unitWeight(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !(n > 0 && n <= 1)) throw new InvalidArgumentError('expected a number in (0, 1].');
   return n;
 }
 export function oneOf<T extends string>(names: readonly T[]): (value: string) => T {
@@ -36,8 +44,10 @@ export interface IndexCliOptions {
   storage: 'memory' | 'disk';
   format?: CorpusFormat;
   markup: 'none' | 'gcide';
+  encoding: TextEncoding;
   k1: number;
   b: number;
+  force?: boolean;
 }
 
 export function addIndexOptions(cmd: Command, defaultShards = 1): Command {
@@ -49,8 +59,10 @@ export function addIndexOptions(cmd: Command, defaultShards = 1): Command {
     .option('--storage <kind>', 'where shard workers keep posting lists: memory or disk (a file per segment)', oneOf(['memory', 'disk'] as const), 'memory')
     .option('--format <format>', `corpus format: ${CORPUS_FORMATS.join(', ')} (default: guessed)`, oneOf(CORPUS_FORMATS))
     .option('--markup <kind>', 'markup to strip from document text: none, or gcide (dictionary tags)', oneOf(['none', 'gcide'] as const), 'none')
+    .option('--encoding <name>', `corpus encoding: ${TEXT_ENCODINGS.join(', ')} (utf8 refuses bytes that are not UTF-8; utf8-lossy reads them as U+FFFD)`, oneOf(TEXT_ENCODINGS), 'utf8')
     .option('--k1 <x>', 'BM25 k1', finiteNumber, 1.2)
-    .option('--b <x>', 'BM25 b', finiteNumber, 0.75);
+    .option('--b <x>', 'BM25 b', finiteNumber, 0.75)
+    .option('--force', `run even past the work budget (${WORK_BUDGET.toExponential(0)} leaf requests, see README)`);
 }
 
 export function analyzerFrom(o: IndexCliOptions): Partial<AnalyzerOptions> {
@@ -60,7 +72,15 @@ export function analyzerFrom(o: IndexCliOptions): Partial<AnalyzerOptions> {
 
 export function specFrom(corpus: string, o: IndexCliOptions): ShardSetSpec {
   const corpusOptions: CorpusOptions = { markup: o.markup };
+  if (o.encoding !== 'utf8') corpusOptions.encoding = o.encoding;
   if (o.format) corpusOptions.format = o.format;
-  const storage: StorageSpec = o.storage === 'disk' ? { kind: 'disk' } : { kind: 'memory' };
+  const storage: StorageSpec = o.storage === 'disk' ? { kind: 'disk', dir: runStorageDir() } : { kind: 'memory' };
   return { corpus, corpusOptions, analyzer: analyzerFrom(o), shards: o.shards, storage, bm25: { k1: o.k1, b: o.b } };
+}
+
+/** The one folder a command's disk-stored shards write to, removed when the process ends (signals too). */
+function runStorageDir(): string {
+  const dir = makeStorageDir();
+  removeOnExit(dir);
+  return dir;
 }

@@ -1,5 +1,82 @@
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { errors } from '../core/index.ts';
+import { traceLoadLine } from '../report/index.ts';
+import { DEFAULT_TRACE, ignoredSections, type LoadedScenario } from '../scenarios/index.ts';
+import type { TraceLoad } from '../workload/index.ts';
+
+/**
+ * The one `--json` convention of every verb: `--json FILE` writes the JSON to FILE beside the usual
+ * table; `--json` alone or `--json -` writes it to stdout instead of the table.
+ */
+export const JSON_FLAGS = '--json [file]';
+export function jsonHelp(what: string): string {
+  return `write ${what} as JSON to a file (no file or -: to stdout, instead of the table)`;
+}
+
+/** Where `--json` sends the JSON: a file, `-` for stdout, or nowhere. Checked at once (see checkWritable). */
+export function jsonTarget(value: string | boolean | undefined): string | undefined {
+  if (value === undefined || value === false) return undefined;
+  const target = value === true ? '-' : value;
+  checkWritable(target);
+  return target;
+}
+
+/**
+ * Fails unless `file` can be written, before any work, so a long run is never lost to a typo in its
+ * output path: the file is opened for appending (or created and removed again), which also catches
+ * read-only file systems and places that permissions alone do not explain.
+ */
+export function checkWritable(file: string): void {
+  if (file === '-') return;
+  const bad = (why: string) => errors.option('--json', `a file that can be written (${why})`, file);
+  const folder = dirname(resolve(file));
+  let st;
+  try {
+    st = statSync(folder);
+  } catch {
+    throw bad(`its folder ${folder} does not exist`);
+  }
+  if (!st.isDirectory()) throw bad(`${folder} is not a folder`);
+  let existed = true;
+  try {
+    if (statSync(file).isDirectory()) throw bad(`${file} is a directory`);
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ENOENT') throw e;
+    existed = false;
+  }
+  try {
+    closeSync(openSync(file, existed ? 'r+' : 'wx'));
+    if (!existed) unlinkSync(file);
+  } catch (e) {
+    throw bad((e as Error).message.split(',')[0]);
+  }
+}
+
+/** A warning: one line on stderr, never on stdout (which may carry the JSON). */
+export function warn(message: string): void {
+  process.stderr.write(`searchsim: warning: ${message}\n`);
+}
+
+/** Warns once about the sections of a scenario its service ignores (see scenarios/ignoredSections). */
+export function warnIgnored(loaded: LoadedScenario): void {
+  const w = ignoredSections(loaded);
+  if (w !== null) warn(w);
+}
+
+/**
+ * Prints the load report of each trace a scenario names, once however many runs replay it (a study or
+ * a comparison), with its warnings; the bundled default trace goes without a report.
+ */
+export function traceReporter(): (load: TraceLoad) => void {
+  const seen = new Set<string>();
+  return (load) => {
+    if (seen.has(load.path) || load.path === DEFAULT_TRACE) return;
+    seen.add(load.path);
+    process.stderr.write(`searchsim: ${traceLoadLine(load)}\n`);
+    for (const w of load.warnings) warn(`${load.path}: ${w}`);
+  };
+}
 
 /** Writes JSON to a file, or to stdout when the file is `-`. Keys keep insertion order: stable output. */
 export function writeJson(file: string, value: unknown): void {

@@ -1,22 +1,82 @@
+/** Where progress goes: stderr, or a test's recorder with its own clock. */
+export interface ProgressSink {
+  isTTY: boolean;
+  write(s: string): void;
+  /** Milliseconds, monotonic. */
+  now(): number;
+}
+
+const stderrSink: ProgressSink = {
+  isTTY: process.stderr.isTTY === true,
+  write: (s) => process.stderr.write(s),
+  now: () => performance.now(),
+};
+
 /**
- * A progress bar on stderr for runs longer than a second; silent when stderr is not a terminal (CI,
- * pipes), so captured output stays clean.
+ * Seconds between progress lines when stderr is not a terminal: 5, or SEARCHSIM_PROGRESS_S (a CI log
+ * that wants fewer lines, or a test that wants them sooner).
  */
-export function progressBar(label: string): { update(done: number, total: number): void; end(): void } {
-  const tty = process.stderr.isTTY === true;
-  const started = performance.now();
+export function progressEveryMs(env: NodeJS.ProcessEnv = process.env): number {
+  const s = Number(env.SEARCHSIM_PROGRESS_S);
+  return Number.isFinite(s) && s > 0 ? s * 1000 : 5000;
+}
+
+/**
+ * Progress of a long run on stderr. On a terminal, a bar redrawn in place after the first second; else
+ * (CI, a pipe, a log file) one plain line every few seconds, so a long run is never silent and a
+ * captured log stays readable. A run whose progress starts over (the next run of a study) is counted.
+ */
+export function progressBar(label: string, sink: ProgressSink = stderrSink, everyMs = progressEveryMs()): { update(done: number, total: number): void; end(): void } {
+  const started = sink.now();
+  let runStarted = started;
+  let lastLine = started;
+  let lastDone = 0;
+  let run = 1;
   let shown = false;
   return {
     update(done, total) {
-      if (!tty || performance.now() - started < 1000) return;
-      const width = 30;
+      const now = sink.now();
+      if (done < lastDone) {
+        run++;
+        runStarted = now;
+      }
+      lastDone = done;
       const frac = total > 0 ? Math.min(1, done / total) : 0;
-      const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
-      process.stderr.write(`\r${label} [${bar}] ${(frac * 100).toFixed(0).padStart(3)}% ${done}/${total}`);
-      shown = true;
+      const name = run > 1 ? `${label} (run ${run})` : label;
+      if (sink.isTTY) {
+        if (now - started < 1000) return;
+        const width = 30;
+        const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
+        sink.write(`\r${name} [${bar}] ${(frac * 100).toFixed(0).padStart(3)}% ${done}/${total}`);
+        shown = true;
+        return;
+      }
+      if (now - lastLine < everyMs) return;
+      lastLine = now;
+      const runMs = now - runStarted;
+      const left = done > 0 && done < total ? `, about ${duration((runMs * (total - done)) / done)} left` : '';
+      sink.write(`searchsim: ${name}: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} queries (${(frac * 100).toFixed(1)} %), ${duration(now - started)} elapsed${left}\n`);
     },
     end() {
-      if (shown) process.stderr.write('\r' + ' '.repeat(80) + '\r');
+      if (shown) sink.write('\r' + ' '.repeat(80) + '\r');
     },
   };
+}
+
+/**
+ * A line every few seconds while a step without its own progress runs (building shards, a batch of
+ * queries), on a terminal or not: `searchsim: <label>: 25 s elapsed`. Stop it when the step ends.
+ */
+export function ticker(label: string, sink: ProgressSink = stderrSink, everyMs = progressEveryMs()): { stop(): void } {
+  const started = sink.now();
+  const timer = setInterval(() => sink.write(`searchsim: ${label}: ${duration(sink.now() - started)} elapsed\n`), everyMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+function duration(ms: number): string {
+  const s = ms / 1000;
+  if (s < 90) return `${s.toFixed(0)} s`;
+  if (s < 5400) return `${(s / 60).toFixed(0)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
 }

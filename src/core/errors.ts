@@ -48,6 +48,10 @@ export const errors = {
   option(name: string, expected: string, got: unknown): SearchsimError {
     return new SearchsimError('E_OPTION', `${name} must be ${expected}, got ${JSON.stringify(got)}`);
   },
+  /** A command refused before it starts (far more work than planned): the message says how to go on. */
+  refused(message: string): SearchsimError {
+    return new SearchsimError('E_OPTION', message);
+  },
 };
 
 /** Asserts what cannot happen; a failure is a searchsim bug, never a user's mistake. */

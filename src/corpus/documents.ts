@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { WORDNET_POS, parseDataLine, wordnetDictDir } from '../analysis/index.ts';
 import { errors, preview } from '../core/index.ts';
-import { parseJsonObject, readLines, shown } from './lines.ts';
+import { parseJsonObject, readLines, shown, type LineOptions, type TextEncoding } from './lines.ts';
 
 /** A document as the index sees it. `title` is indexed with the text. */
 export interface Doc {
@@ -32,7 +32,12 @@ export interface CorpusOptions {
   format?: CorpusFormat;
   /** Markup to strip from each text: `gcide` removes the dictionary's source tags and pronunciations. */
   markup?: 'none' | 'gcide';
+  /** How the file's bytes become text (default `utf8`: a byte that is not UTF-8 is an error naming the line). */
+  encoding?: TextEncoding;
 }
+
+/** For a corpus line that is not UTF-8: the options that read it. */
+const CORPUS_ENCODING_HINT = 'a Latin-1 file? read it with --encoding latin1, or corpus.encoding "latin1" in a scenario; utf8-lossy keeps such bytes as U+FFFD';
 
 /**
  * Resolves what the user named as a corpus: a file, or a collection folder holding `docs.jsonl`
@@ -70,10 +75,11 @@ export function stripGcideMarkup(text: string): string {
 /** Streams the documents of a corpus file (JSONL, TREC or SMART), validating each. */
 export async function* readCorpus(path: string, options: CorpusOptions = {}): AsyncGenerator<LocatedDoc> {
   const file = resolveCorpusPath(path);
-  const format = options.format ?? (existsSync(join(file, 'data.noun')) ? 'wordnet' : await sniffFormat(file));
+  const lines: LineOptions = { encoding: options.encoding, invalidHint: CORPUS_ENCODING_HINT };
+  const format = options.format ?? (existsSync(join(file, 'data.noun')) ? 'wordnet' : await sniffFormat(file, lines));
   const clean = options.markup === 'gcide' ? stripGcideMarkup : (s: string) => s;
   const source =
-    format === 'jsonl' ? readJsonl(file) : format === 'trec' ? readTrec(file) : format === 'smart' ? readSmart(file) : readWordnetGlosses(file);
+    format === 'jsonl' ? readJsonl(file, lines) : format === 'trec' ? readTrec(file, lines) : format === 'smart' ? readSmart(file, lines) : readWordnetGlosses(file);
   let count = 0;
   for await (const d of source) {
     count++;
@@ -83,9 +89,9 @@ export async function* readCorpus(path: string, options: CorpusOptions = {}): As
   if (count === 0) throw errors.input({ file }, `at least one document (${format} format)`, 'an empty corpus');
 }
 
-async function sniffFormat(file: string): Promise<CorpusFormat> {
+async function sniffFormat(file: string, lines: LineOptions): Promise<CorpusFormat> {
   if (/\.jsonl?$/i.test(file)) return 'jsonl';
-  for await (const { text } of readLines(file, 'corpus file')) {
+  for await (const { text } of readLines(file, 'corpus file', lines)) {
     const t = text.trim();
     if (t === '') continue;
     if (t.startsWith('{')) return 'jsonl';
@@ -96,8 +102,8 @@ async function sniffFormat(file: string): Promise<CorpusFormat> {
   return 'jsonl';
 }
 
-async function* readJsonl(file: string): AsyncGenerator<LocatedDoc> {
-  for await (const { line, text } of readLines(file, 'corpus file')) {
+async function* readJsonl(file: string, lines: LineOptions): AsyncGenerator<LocatedDoc> {
+  for await (const { line, text } of readLines(file, 'corpus file', lines)) {
     if (text.trim() === '') continue;
     const o = parseJsonObject(text, file, line, '{"id","title"?,"text"}');
     const id = o.id;
@@ -117,10 +123,10 @@ async function* readJsonl(file: string): AsyncGenerator<LocatedDoc> {
 }
 
 /** TREC SGML: <DOC><DOCNO>id</DOCNO> ... <TEXT>...</TEXT></DOC>; without TEXT, all untagged text counts. */
-async function* readTrec(file: string): AsyncGenerator<LocatedDoc> {
+async function* readTrec(file: string, lines: LineOptions): AsyncGenerator<LocatedDoc> {
   let buf: string[] | null = null;
   let start = 0;
-  for await (const { line, text } of readLines(file, 'corpus file')) {
+  for await (const { line, text } of readLines(file, 'corpus file', lines)) {
     if (buf === null) {
       const i = text.search(/<DOC>/i);
       if (i < 0) {
@@ -153,7 +159,7 @@ function parseTrecDoc(body: string, file: string, line: number): Doc {
 }
 
 /** SMART: `.I id` opens a record; `.T` title and `.W` text are kept; other fields (.A .B .N .X ...) are not indexed. */
-async function* readSmart(file: string): AsyncGenerator<LocatedDoc> {
+async function* readSmart(file: string, lines: LineOptions): AsyncGenerator<LocatedDoc> {
   let cur: { id: string; line: number; title: string[]; text: string[] } | null = null;
   let field = '';
   const done = (c: NonNullable<typeof cur>): LocatedDoc => {
@@ -161,7 +167,7 @@ async function* readSmart(file: string): AsyncGenerator<LocatedDoc> {
     if (c.title.length > 0) doc.title = c.title.join(' ');
     return { doc, file, line: c.line };
   };
-  for await (const { line, text } of readLines(file, 'corpus file')) {
+  for await (const { line, text } of readLines(file, 'corpus file', lines)) {
     const m = /^\.([A-Z])(?:\s+(.*))?$/.exec(text.trimEnd());
     if (m) {
       if (m[1] === 'I') {

@@ -1,6 +1,7 @@
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { errors, preview } from '../core/index.ts';
-import { parseJsonObject, readLines, shown } from './lines.ts';
+import { parseJsonObject, readLines, requireFile, shown } from './lines.ts';
 
 export interface Query {
   id: string;
@@ -9,15 +10,21 @@ export interface Query {
   time?: string;
 }
 
-/** Reads `queries.jsonl`: one `{"id","text","time"?}` per line. */
+/** Reads `queries.jsonl`: one `{"id","text","time"?}` per line; ids are unique. */
 export async function readQueries(file: string): Promise<Query[]> {
   const out: Query[] = [];
+  const lineOf = new Map<string, number>();
   for await (const { line, text } of readLines(file, 'queries file')) {
     if (text.trim() === '') continue;
     const o = parseJsonObject(text, file, line, '{"id","text"}');
     if (typeof o.id !== 'string' && typeof o.id !== 'number') throw errors.input({ file, line, field: 'id' }, 'a string or number', shown(o.id));
     if (typeof o.text !== 'string') throw errors.input({ file, line, field: 'text' }, 'a string', shown(o.text));
-    const q: Query = { id: String(o.id), text: o.text };
+    const id = String(o.id);
+    // Two queries with one id would share one set of judgments and one ranking: which one was meant?
+    const seen = lineOf.get(id);
+    if (seen !== undefined) throw errors.input({ file, line, field: 'id' }, `a unique query id (${JSON.stringify(id)} is already at line ${seen})`);
+    lineOf.set(id, line);
+    const q: Query = { id, text: o.text };
     if (typeof o.time === 'string') q.time = o.time;
     out.push(q);
   }
@@ -58,4 +65,22 @@ export interface CollectionPaths {
 }
 export function collectionPaths(dir: string): CollectionPaths {
   return { docs: join(dir, 'docs.jsonl'), queries: join(dir, 'queries.jsonl'), qrels: join(dir, 'qrels.tsv') };
+}
+
+/**
+ * The files of a test collection folder, each checked to exist: a folder that is a file, or a file the
+ * folder lacks, is named with what was expected there.
+ */
+export function requireCollection(dir: string): CollectionPaths {
+  const paths = collectionPaths(dir);
+  let folder = true;
+  try {
+    if (!statSync(dir).isDirectory()) throw errors.input({ file: dir }, 'a collection folder (docs.jsonl, queries.jsonl, qrels.tsv)', 'a file');
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ENOENT') throw e;
+    folder = false;
+  }
+  const missing = folder ? '' : ` (the folder ${dir} does not exist)`;
+  for (const [what, p] of [['queries file', paths.queries], ['qrels file', paths.qrels], ['corpus file', paths.docs]] as const) requireFile(p, what + missing);
+  return paths;
 }

@@ -32,7 +32,7 @@ export { StatsCache, batchTerms, globalStatsFor, loadShards, mergeShardResults, 
 export type { QueryResult, ShardSet, ShardSetSpec } from './shardSet.ts';
 export { applyUpdates, routeUpdates } from './updates.ts';
 export type { UpdateOp, UpdateResult } from './updates.ts';
-export { DEFAULT_DISK_CACHE_BYTES, DiskStore, MemoryStore, createStore } from './storage.ts';
+export { DEFAULT_DISK_CACHE_BYTES, DiskStore, MemoryStore, createStore, makeStorageDir } from './storage.ts';
 export type { PostingStore, StorageSpec } from './storage.ts';
 export { TopK, compareHits, mergeTopK, ranksBefore } from './topk.ts';
 export type { Hit } from './topk.ts';

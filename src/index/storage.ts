@@ -47,7 +47,13 @@ export class DiskStore implements PostingStore {
   readonly bytes: number;
   private fd: number | null;
   private readonly cache: LRUCache<number, Uint8Array>;
-  constructor(readonly path: string, data: Uint8Array, cacheBytes: number) {
+  constructor(
+    readonly path: string,
+    data: Uint8Array,
+    cacheBytes: number,
+    /** Called once when the store is closed and its file removed. */
+    private readonly onClose?: () => void,
+  ) {
     if (!Number.isInteger(cacheBytes) || cacheBytes < 1) throw errors.option('storage.cacheBytes', 'a positive integer', cacheBytes);
     this.fd = openSync(path, 'w+');
     let written = 0;
@@ -77,25 +83,48 @@ export class DiskStore implements PostingStore {
     closeSync(this.fd);
     this.fd = null;
     rmSync(this.path, { force: true });
+    this.onClose?.();
   }
 }
 
 /** How a shard stores its posting lists. Plain data: it crosses to the shard workers. */
 export type StorageSpec =
   | { kind: 'memory' }
-  /** `dir`: where segment files go (default: a fresh folder in the OS temp dir). */
+  /**
+   * `dir`: where segment files go, an existing folder its owner removes (the CLI makes one a run, and
+   * removes it on exit and on SIGINT or SIGTERM); default: a fresh folder in the OS temp dir for this
+   * thread, removed when its last store closes.
+   */
   | { kind: 'disk'; dir?: string; cacheBytes?: number };
 
 /** Default positioned-read cache of a disk store: small on purpose (8 MiB). */
 export const DEFAULT_DISK_CACHE_BYTES = 8 << 20;
 
 let serial = 0;
+/** This thread's default folder and the disk stores open in it: the folder goes with the last of them. */
 let defaultDir: string | null = null;
+let openInDefault = 0;
 
 /** Makes the store a spec names for a new segment's bytes. */
 export function createStore(spec: StorageSpec, data: Uint8Array): PostingStore {
   if (spec.kind === 'memory') return new MemoryStore(data);
-  const dir = spec.dir ?? (defaultDir ??= mkdtempSync(join(tmpdir(), 'searchsim-')));
-  const file = join(dir, `seg-${process.pid}-${threadId}-${serial++}.postings`);
-  return new DiskStore(file, data, spec.cacheBytes ?? DEFAULT_DISK_CACHE_BYTES);
+  const cacheBytes = spec.cacheBytes ?? DEFAULT_DISK_CACHE_BYTES;
+  if (spec.dir !== undefined) return new DiskStore(join(spec.dir, segmentName()), data, cacheBytes);
+  const dir = (defaultDir ??= makeStorageDir());
+  const store = new DiskStore(join(dir, segmentName()), data, cacheBytes, () => {
+    if (--openInDefault > 0 || defaultDir !== dir) return;
+    rmSync(dir, { recursive: true, force: true });
+    defaultDir = null;
+  });
+  openInDefault++;
+  return store;
+}
+
+/** A fresh folder for segment files in the OS temp dir (`searchsim-XXXXXX`); its maker removes it. */
+export function makeStorageDir(): string {
+  return mkdtempSync(join(tmpdir(), 'searchsim-'));
+}
+
+function segmentName(): string {
+  return `seg-${process.pid}-${threadId}-${serial++}.postings`;
 }

@@ -1,2 +1,2 @@
-export { averagePrecision, evaluateRuns, ndcgAt, precisionAt, recallAt } from './measures.ts';
+export { averagePrecision, evaluateRuns, judgedCount, matchJudgments, ndcgAt, precisionAt, recallAt } from './measures.ts';
 export type { QualityReport } from './measures.ts';

@@ -60,6 +60,29 @@ export function ndcgAt(ranked: readonly string[], rel: ReadonlyMap<string, numbe
   return idcg > 0 ? dcg / idcg : 0;
 }
 
+/**
+ * Splits judgments into those of the given queries and the ids of judged queries (with a relevant
+ * document) that are not among them: trec_eval evaluates only the queries both sides know, so a
+ * judgment for a query never run does not count as a zero.
+ */
+export function matchJudgments(queryIds: Iterable<string>, qrels: Qrels): { judged: Qrels; unmatched: string[] } {
+  const ids = new Set(queryIds);
+  const judged: Qrels = new Map();
+  const unmatched: string[] = [];
+  for (const [qid, rel] of qrels) {
+    if (ids.has(qid)) judged.set(qid, rel);
+    else if ([...rel.values()].some((g) => g > 0)) unmatched.push(qid);
+  }
+  return { judged, unmatched };
+}
+
+/** Judged queries (with at least one relevant document) among the judgments. */
+export function judgedCount(qrels: Qrels): number {
+  let n = 0;
+  for (const rel of qrels.values()) if ([...rel.values()].some((g) => g > 0)) n++;
+  return n;
+}
+
 /** Averages the measures over judged queries; `runs` maps query id to its ranked document ids. */
 export function evaluateRuns(runs: ReadonlyMap<string, readonly string[]>, qrels: Qrels): QualityReport {
   let n = 0;

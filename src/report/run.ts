@@ -1,9 +1,10 @@
-import type { ReplayResult } from '../workload/index.ts';
+import type { ReplayResult, TraceLoad } from '../workload/index.ts';
 
-/** Bump when the run JSON changes shape. */
-/** 2: utilisation and throughputQps count the whole measured window (the warm-up's backlog included);
- * utilisation lists every machine. */
-/** 3: criticalPath (where a query's time goes); searcher and list sizes in the cluster section. */
+/**
+ * Bump when the run JSON changes shape. 2: utilisation and throughputQps count the whole measured window
+ * (the warm-up's backlog included); utilisation lists every machine. 3: criticalPath (where a query's time
+ * goes); searcher and list sizes in the cluster section; workload.traceLoad, the trace load report.
+ */
 export const RUN_FORMAT_VERSION = 3;
 
 /** The modelled index beside the real one it was measured on (docs/DESIGN.md section 2, Scale). */
@@ -38,7 +39,7 @@ export interface RunReport extends ReplayResult {
     searcher: { matchBudget: number; order: string; firstTierShare: number | null; realBudgetPerShard: number | null } | null;
   };
   index: IndexReport | null;
-  workload: { arrival: unknown; trace: string | null; k: number; match: string; skippedLines: number };
+  workload: { arrival: unknown; trace: string | null; k: number; match: string; skippedLines: number; traceLoad: TraceLoad | null };
   /** The expansion applied (index service): policy and the mean terms per query it produced. */
   expansion: { policy: string; senses: string; maxTerms: number; weight: number; meanTerms: number } | null;
   receiptCache: { hits: number; misses: number } | null;

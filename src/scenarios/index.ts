@@ -9,5 +9,8 @@ export type { Comparison, MetricDiff } from './compare.ts';
 export { MEMORY_SHARDS_2001, MODELLED_DOCS_2001, PRESETS, PRESET_NAMES, preset } from './presets.ts';
 export { DEFAULT_SLO, capacityQps, meetsSlo, parseSlo } from './slo.ts';
 export type { Slo } from './slo.ts';
+export { ignoredSections, requireIndexService } from './checks.ts';
+export { SHARD_BUILD_WORK, WORK_BUDGET, checkWorkBudget, estimateWork, scenarioWork } from './budget.ts';
+export type { RunWork, WorkEstimate } from './budget.ts';
 export { expansionStudy, parseRates, parseTermCounts, updateRateStudy, withTermCount } from './study.ts';
 export { DEFAULT_CACHE_MAX_BYTES, RunCache } from './runCache.ts';

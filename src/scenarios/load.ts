@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { PACKAGE_ROOT } from './constants.ts';
 import type { z } from 'zod';
 import { SearchsimError, errors } from '../core/index.ts';
+import { requireFile } from '../corpus/index.ts';
 import { preset } from './presets.ts';
 import { ScenarioSchema, type Scenario } from './schema.ts';
 
@@ -20,7 +21,7 @@ function pathOf(p: PropertyKey[]): string {
   return p.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('') || '(top level)';
 }
 
-/** One line per problem: the JSON path, what was wrong, and the bad value. */
+/** One line: the file, then each problem's JSON path, what was wrong and the bad value, joined by "; ". */
 export function formatIssues(source: string, issues: readonly z.core.$ZodIssue[]): string {
   const lines = issues.map((i) => {
     const where = pathOf(i.path);
@@ -33,9 +34,9 @@ export function formatIssues(source: string, issues: readonly z.core.$ZodIssue[]
     const raw = typeof input === 'number' && !Number.isFinite(input) ? String(input) : (JSON.stringify(input) ?? String(input));
     const shown = input === undefined || i.code === 'unrecognized_keys' ? '' : raw;
     const got = shown === '' ? '' : `, got ${shown.length > 60 ? `${shown.slice(0, 60)}...` : shown}`;
-    return `${source}: ${where}: ${i.message}${got}`;
+    return `${where}: ${i.message}${got}`;
   });
-  return lines.join('\n');
+  return `${source}: ${lines.join('; ')}`;
 }
 
 /**
@@ -56,13 +57,10 @@ export function parseScenario(value: unknown, source: string, baseDir: string): 
 
 /** Reads and validates a scenario file. */
 export function loadScenarioFile(path: string): LoadedScenario {
-  let text: string;
-  try {
-    if (!statSync(path).isFile()) throw new Error('not a file');
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw errors.notFound(path, 'scenario file');
-  }
+  requireFile(path, 'scenario file');
+  let text = readFileSync(path, 'utf8');
+  // Windows editors start UTF-8 files with a byte-order mark; corpora and traces accept one too.
+  if (text.startsWith('\uFEFF')) text = text.slice(1);
   let value: unknown;
   try {
     value = JSON.parse(text);

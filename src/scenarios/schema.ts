@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { EXPANSION_POLICIES, STEMMER_NAMES } from '../analysis/index.ts';
 import { INDEX_MODES, SELECTION_POLICIES } from '../cluster/index.ts';
-import { CORPUS_FORMATS } from '../corpus/index.ts';
+import { CORPUS_FORMATS, TEXT_ENCODINGS } from '../corpus/index.ts';
 import { HARDWARE_PRESET_NAMES } from '../hardware/index.ts';
 import { MATCH_MODES } from '../index/index.ts';
 import { TRACE_FORMATS } from '../workload/index.ts';
+import { SLO_SHAPE, tryParseSlo } from './slo.ts';
 
 const posInt = z.number().int().positive();
 const posNum = z.number().positive();
@@ -69,6 +70,7 @@ const corpus = z.union([
       path: z.string(),
       format: z.enum(CORPUS_FORMATS).optional(),
       markup: z.enum(['none', 'gcide']).optional(),
+      encoding: z.enum(TEXT_ENCODINGS).optional().describe('How the bytes become text: utf8 (default; other bytes are an error), latin1, or utf8-lossy (bad bytes as U+FFFD).'),
     })
     .strict(),
 ]);
@@ -90,7 +92,7 @@ export const ScenarioSchema = z
       .optional(),
     workload: z
       .object({
-        trace: z.string().min(1).optional().describe('Query trace (JSONL {"t","q"}, TSV or AOL); default: the bundled TREC 2005 queries.'),
+        trace: z.string().min(1).optional().describe('Query trace (JSONL {"t","q"}, TSV, AOL, or topics: id:text, id:prio:text, qid<TAB>text); default: the bundled TREC 2005 queries.'),
         traceFormat: z.enum(TRACE_FORMATS).optional(),
         arrival,
         queries: posInt.max(Number.MAX_SAFE_INTEGER).default(10_000).describe('Queries in the run, warm-up included; a shorter trace is cycled.'),
@@ -137,7 +139,7 @@ export const ScenarioSchema = z
       .object({
         policy: z.enum(EXPANSION_POLICIES).default('none').describe('none, morph (corpus variants), synonyms (WordNet), both.'),
         senses: z.enum(['all', 'first']).default('all').describe('WordNet senses used for synonyms.'),
-        maxTerms: posInt.default(50).describe('Cap on terms per query, typed ones included.'),
+        maxTerms: posInt.default(50).describe('Cap on terms per query, typed ones included; typed terms are never cut, only additions.'),
         weight: z.number().gt(0).max(1).default(0.5).describe('Weight of an added term (typed terms weigh 1).'),
       })
       .strict()
@@ -153,7 +155,11 @@ export const ScenarioSchema = z
       })
       .strict()
       .optional(),
-    slo: z.string().optional().describe('Service-level objective for studies and comparisons, e.g. "p99<500ms".'),
+    slo: z
+      .string()
+      .refine((t) => tryParseSlo(t) !== null, { message: `must be ${SLO_SHAPE}` })
+      .optional()
+      .describe('Service-level objective for studies and comparisons, e.g. "p99<500ms".'),
     updates: z
       .object({
         trace: z.string().optional().describe('Update trace: JSONL {"t","op":"upsert"|"delete","id","text"?}.'),

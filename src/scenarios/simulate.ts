@@ -23,15 +23,19 @@ import {
   ReceiptCache,
   blankPreparer,
   blankQueries,
-  cycleTrace,
+  formatSpan,
   generateUpdates,
+  loadTrace,
   readUpdateTrace,
   replay,
   simulatedTarget,
   type ArrivalSpec,
+  type LoadedTrace,
   type Preparer,
   type ReplayUpdates,
   type SourcedQuery,
+  type TraceLoad,
+  type TraceOptions,
   type UpdateEvent,
 } from '../workload/index.ts';
 import { BRIN_PAGE_INDEX_BYTES_PER_DOC, PACKAGE_ROOT } from './constants.ts';
@@ -52,6 +56,8 @@ export interface SimulateOptions {
   /** Shard worker threads (default: the scenario's, else min(cores, shards)). */
   threads?: number;
   onProgress?: (done: number, total: number) => void;
+  /** The trace load report, told once everything is set up, just before the replay starts. */
+  onTraceLoad?: (load: TraceLoad) => void;
   /** Every query's outcome, warm-up included (a run asked for outcomes is never taken from the cache). */
   onOutcome?: (o: QueryOutcome) => void;
   /** Finished runs on disk (see RunCache): a run already made is read back instead of run again. */
@@ -59,7 +65,10 @@ export interface SimulateOptions {
 }
 
 /** Applies command-line overrides to a scenario; errors name the option. */
-export function applyOverrides(s: Scenario, o: SimulateOptions): Scenario {
+/** The options a user can override a scenario's fields with. */
+export type ScenarioOverrides = Pick<SimulateOptions, 'seed' | 'queries' | 'qps'>;
+
+export function applyOverrides(s: Scenario, o: ScenarioOverrides): Scenario {
   const out: Scenario = structuredClone(s);
   if (o.seed !== undefined) out.seed = o.seed;
   if (o.queries !== undefined) {
@@ -85,7 +94,19 @@ export class RunContext {
   private readonly sets = new Map<string, Promise<{ set: ShardSet; info: ShardInfo[] }>>();
   private readonly vocabularies = new Map<ShardSet, Promise<string[]>>();
   private readonly receiptCaches = new Map<ShardSet, ReceiptCache>();
+  private readonly traces = new Map<string, Promise<LoadedTrace>>();
   private wn: WordNet | null = null;
+
+  /** A trace read once for all the runs that replay it the same way (a study's points, a comparison's sides). */
+  trace(path: string, needed: number, arrival: ArrivalSpec, options: TraceOptions): Promise<LoadedTrace> {
+    const key = JSON.stringify([path, needed, arrival, options]);
+    let t = this.traces.get(key);
+    if (!t) {
+      this.traces.set(key, (t = loadTrace(path, needed, arrival, options)));
+      t.catch(() => this.traces.delete(key));
+    }
+    return t;
+  }
 
   shards(spec: ShardSetSpec, threads: number | undefined): Promise<{ set: ShardSet; info: ShardInfo[] }> {
     const key = JSON.stringify([spec, threads]);
@@ -173,6 +194,8 @@ export async function simulate(loaded: LoadedScenario, options: SimulateOptions 
   const key = cache ? cache.key(applyOverrides(loaded.scenario, options), loaded, { skipInvalid: options.skipInvalid === true }, DEFAULT_TRACE) : null;
   const cached = key !== null ? cache!.get(key) : null;
   if (cached) {
+    // The user sees what a fresh run would have told them about its trace.
+    if (cached.workload.traceLoad) options.onTraceLoad?.(cached.workload.traceLoad);
     options.onProgress?.(cached.queries.total, cached.queries.total);
     return cached;
   }
@@ -200,10 +223,12 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
     cacheBytes: s.cluster.cacheBytes ?? hw.memory.ramBytes - hw.memory.reservedBytes,
     hops: s.service.kind === 'index',
   };
-  let skipped = 0;
-  const traceOptions = { format: s.workload.traceFormat, skipInvalid: options.skipInvalid, onSkip: () => skipped++ };
+  const traceOptions = { format: s.workload.traceFormat, skipInvalid: options.skipInvalid };
   const tracePath = s.workload.trace ? resolvePath(loaded.baseDir, s.workload.trace) : null;
   if (tracePath !== null) checkTraceFile(loaded.source, tracePath);
+  // The trace is read before anything is built, so its mistakes and its pace are known at once.
+  const trace = tracePath !== null || s.service.kind === 'index' ? await ctx.trace(tracePath ?? DEFAULT_TRACE, s.workload.queries, s.workload.arrival as ArrivalSpec, traceOptions) : null;
+  checkRunSpan(loaded.source, s, options, trace?.load ?? null);
   const rng = new Rng(s.seed);
 
   let service: ServiceModel;
@@ -216,7 +241,8 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
     if (s.service.kind === 'index') {
       if (s.corpus === undefined) throw new SearchsimError('E_INPUT', `${loaded.source}: corpus: required when service.kind is "index" (a corpus file or collection folder)`);
       const c = typeof s.corpus === 'string' ? { path: s.corpus } : s.corpus;
-      const corpusOptions = { format: c.format, markup: c.markup ?? (/gcide/i.test(c.path) ? ('gcide' as const) : ('none' as const)) };
+      const corpusOptions: CorpusOptions = { format: c.format, markup: c.markup ?? (/gcide/i.test(c.path) ? ('gcide' as const) : ('none' as const)) };
+      if (c.encoding !== undefined) corpusOptions.encoding = c.encoding;
       const corpus = c.path.startsWith('@') ? c.path : resolvePath(loaded.baseDir, c.path);
       const searcher = searcherOf(s);
       const shardSpec: ShardSetSpec = { corpus, corpusOptions, analyzer: s.analyzer, shards: s.cluster.shards, storage: { kind: 'memory' }, ...searcher.layout };
@@ -241,7 +267,7 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
         ...(realBudget !== null ? { budget: realBudget, tiered: searcher.layout.tiers !== undefined } : {}),
       }, ctx.receipts(shards));
       preparer = queryPreparer;
-      source = cycleTrace(tracePath ?? DEFAULT_TRACE, s.workload.queries, traceOptions);
+      source = trace!.source();
       if (s.updates) {
         const lists = info.reduce((a, i) => a + i.lists, 0);
         updates = await replayUpdates(s, loaded, shards, analyzer, queryPreparer, rng, index, {
@@ -254,8 +280,9 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
       }
     } else {
       service = new SyntheticServiceModel(s.service, rng.fork('service'), s.workload.k);
-      source = tracePath ? cycleTrace(tracePath, s.workload.queries, traceOptions) : blankQueries(s.workload.queries);
+      source = trace ? trace.source() : blankQueries(s.workload.queries);
     }
+    if (trace) options.onTraceLoad?.(trace.load);
     const result = await replay(
       {
         seed: s.seed,
@@ -299,7 +326,8 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
         trace: s.service.kind === 'index' ? (s.workload.trace ?? 'workloads/trec-2005-efficiency/queries.jsonl') : (s.workload.trace ?? null),
         k: s.workload.k,
         match: s.workload.match,
-        skippedLines: skipped,
+        skippedLines: trace?.load.skippedLines ?? 0,
+        traceLoad: trace?.load ?? null,
       },
       expansion: s.service.kind === 'index' ? { ...s.expansion, meanTerms: queryPreparer!.meanTerms } : null,
       receiptCache: queryPreparer ? { hits: queryPreparer.receiptHits, misses: queryPreparer.receiptMisses } : null,
@@ -402,6 +430,48 @@ export function memoryFitProblem(s: Scenario): string | null {
   const hw = hardwarePreset(s.cluster.hardware);
   const modelledIndexBytes = s.cluster.modelledDocs * (s.cluster.indexBytesPerDoc ?? BRIN_PAGE_INDEX_BYTES_PER_DOC);
   return memoryShortfall(s, modelledIndexBytes / s.cluster.shards, modelledIndexBytes, hw.memory.ramBytes - hw.memory.reservedBytes, hw.name);
+}
+
+/**
+ * Simulated time is a double of milliseconds: below 2^40 ms (34.8 years) it keeps a quarter of a
+ * microsecond, finer than the histograms' microsecond, so latencies stay exact. Past it the clock's
+ * last digits go (a 1e10 s trace once gave p50 latency under p50 service time), so such a run is refused.
+ */
+export const MAX_RUN_MS = 2 ** 40;
+
+/** Refuses a run whose arrivals would span more simulated time than MAX_RUN_MS, saying how to shorten it. */
+function checkRunSpan(source: string, s: Scenario, o: SimulateOptions, load: TraceLoad | null): void {
+  const a = s.workload.arrival;
+  const n = s.workload.queries;
+  let spanMs: number;
+  let what: string;
+  let hint: string;
+  let field: string;
+  if (a.kind === 'trace') {
+    if (load === null || load.runSpanS === null || load.firstS === null || load.lastS === null) return;
+    const speedup = a.speedup ?? 1;
+    spanMs = (load.runSpanS * 1000) / speedup;
+    what = `${load.passes === 1 ? 'a trace' : `${load.passes} passes over a trace`} spanning ${formatSpan(load.lastS - load.firstS)}${speedup === 1 ? '' : `, sped up ${speedup} times`}`;
+    hint = `set workload.arrival.speedup to at least ${Math.ceil((spanMs * speedup) / MAX_RUN_MS)}${load.passes > 1 ? ', or run fewer queries than the trace holds times for' : ''}`;
+    field = 'workload.arrival';
+  } else if (a.kind === 'closed') {
+    spanMs = (n / a.clients) * a.thinkMs;
+    what = `${n} queries from ${a.clients} clients thinking ${a.thinkMs} ms`;
+    hint = 'use more clients, a shorter think time or fewer queries';
+    field = 'workload.arrival.thinkMs';
+  } else {
+    spanMs = (n / a.qps) * 1000;
+    what = `${n} queries at ${a.qps} queries/s`;
+    hint = `raise the rate to at least ${((n * 1000) / MAX_RUN_MS).toPrecision(2)} queries/s or run fewer queries`;
+    field = o.qps !== undefined ? '--qps' : 'workload.arrival.qps';
+  }
+  if (spanMs <= MAX_RUN_MS) return;
+  const message = `the run would span ${formatSpan(spanMs / 1000)} of simulated time (${what}), past the ${formatSpan(MAX_RUN_MS / 1000)} over which its clock keeps microsecond precision; ${hint}`;
+  if (field === '--qps') {
+    const least = ((n * 1000) / MAX_RUN_MS).toPrecision(2);
+    throw errors.option('--qps', `at least ${least} queries/s for ${n} queries (else the run spans ${formatSpan(spanMs / 1000)} of simulated time; its clock keeps microsecond precision over ${formatSpan(MAX_RUN_MS / 1000)})`, o.qps);
+  }
+  throw scenarioError(source, field, message);
 }
 
 /** A named trace must be a file (corpus/requireFile's check), said at once with the scenario and its field. */

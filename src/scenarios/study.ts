@@ -1,5 +1,6 @@
 import { errors } from '../core/index.ts';
 import type { ExpansionStudy, RunReport, UpdateRateStudy } from '../report/index.ts';
+import { requireIndexService } from './checks.ts';
 import type { LoadedScenario } from './load.ts';
 import { RunContext, simulate, type SimulateOptions } from './simulate.ts';
 import { capacityQps, meetsSlo, type Slo } from './slo.ts';
@@ -12,7 +13,7 @@ export function parseTermCounts(text: string): number[] {
   return [...new Set(ns)].sort((a, b) => a - b);
 }
 
-/** The scenario with queries grown (or cut) to at most `terms` terms. */
+/** The scenario with queries grown to at most `terms` terms (typed terms are never cut). */
 export function withTermCount(loaded: LoadedScenario, terms: number): LoadedScenario {
   const s = structuredClone(loaded.scenario);
   s.expansion = { ...s.expansion, policy: s.expansion.policy === 'none' ? 'both' : s.expansion.policy, maxTerms: terms };
@@ -36,6 +37,7 @@ export async function expansionStudy(
   /** The scenario's own run, reused for a point that would repeat it exactly. */
   base?: RunReport,
 ): Promise<ExpansionStudy> {
+  requireIndexService(loaded, '--expansion-terms', termCounts.join(','));
   const points: ExpansionStudy['points'] = [];
   for (const n of termCounts) {
     const point = withTermCount(loaded, n);
@@ -75,6 +77,7 @@ export async function updateRateStudy(
   ctx: RunContext,
   onPoint?: (rate: number) => void,
 ): Promise<UpdateRateStudy> {
+  requireIndexService(loaded, '--update-rates', rates.join(','));
   if (!loaded.scenario.updates) throw errors.option('--update-rates', 'used with a scenario that has an updates section', loaded.scenario.name);
   const points: UpdateRateStudy['points'] = [];
   for (const rate of rates) {

@@ -11,9 +11,9 @@ export type { MeanSummary, MeasuredFigures, MeasurementSpec, PathParts } from '.
 export { QueryStream, blankPreparer } from './queryStream.ts';
 export type { Preparer } from './queryStream.ts';
 export { Staleness } from './staleness.ts';
-export { blankQueries, cycleTrace } from './source.ts';
-export type { SourcedQuery } from './source.ts';
-export { TRACE_FORMATS, guessTraceFormat, parseTimeS, readTrace } from './trace.ts';
+export { IN_MEMORY_TRACE, blankQueries, cycleTrace, formatRate, formatSpan, loadTrace } from './source.ts';
+export type { LoadedTrace, SourcedQuery, TraceLoad } from './source.ts';
+export { GUESS_LINES, TRACE_FORMATS, TRACE_FORMAT_SHAPES, guessTraceFormat, parseTimeS, readTrace } from './trace.ts';
 export type { TraceFormat, TraceOptions, TraceQuery } from './trace.ts';
 export { generateUpdates, readUpdateTrace } from './updates.ts';
 export type { GeneratedUpdates, UpdateEvent } from './updates.ts';

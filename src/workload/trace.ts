@@ -9,11 +9,27 @@ export interface TraceQuery {
   line: number;
 }
 
-export type TraceFormat = 'jsonl' | 'tsv' | 'aol';
-export const TRACE_FORMATS: readonly TraceFormat[] = ['jsonl', 'tsv', 'aol'];
+/**
+ * How a trace's lines are laid out. Topic files carry an id (and a priority) before the text; those
+ * columns are never searched: `20001:1:obama family tree` is the three words of its text.
+ */
+export type TraceFormat = 'jsonl' | 'tsv' | 'aol' | 'id:text' | 'id:prio:text' | 'qid-tsv';
+export const TRACE_FORMATS: readonly TraceFormat[] = ['jsonl', 'tsv', 'aol', 'id:text', 'id:prio:text', 'qid-tsv'];
+
+/** What each format reads, for the trace load report and messages. */
+export const TRACE_FORMAT_SHAPES: Readonly<Record<TraceFormat, string>> = {
+  jsonl: 'JSONL {"t","q"}',
+  tsv: 'TSV: time<TAB>query, or a query a line',
+  aol: 'the AOL log: AnonID, Query, QueryTime, ItemRank, ClickURL',
+  'id:text': 'topics id:text (TREC efficiency topics; the id is not searched)',
+  'id:prio:text': 'topics id:prio:text (TREC Million Query; id and priority are not searched)',
+  'qid-tsv': 'qid<TAB>text (MS MARCO queries; the id is not searched, the queries carry no times)',
+};
 
 export interface TraceOptions {
   format?: TraceFormat;
+  /** Told the format the lines are read in once it is known, and whether it was guessed. */
+  onFormat?: (format: TraceFormat, guessed: boolean) => void;
   /** Count and skip unparseable lines instead of failing on the first. */
   skipInvalid?: boolean;
   /** Called once per skipped line. */
@@ -71,20 +87,40 @@ function isAolRow(columns: string[]): boolean {
   return columns.length >= 3 && columns.length <= AOL_COLUMNS.length && /^\d+$/.test(columns[0]) && /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(columns[2]);
 }
 
+// Topic lines: an id (digits, perhaps after a few letters: 20001, MB001), a colon, perhaps a priority
+// and a colon, then the text; never a tab (a TSV line's first column may hold a clock time).
+const ID_PRIO_TEXT = /^\s*([A-Za-z]{0,8}[-_]?\d+)\s*:\s*(\d+)\s*:([^\t]*)$/;
+const ID_TEXT = /^\s*([A-Za-z]{0,8}[-_]?\d+)\s*:([^\t]*)$/;
+/** Lines read to guess a format: enough that one odd query does not decide it. */
+export const GUESS_LINES = 20;
+
 /**
- * The format of a trace: AOL when its first non-blank line is the AOL header; else by its file name
- * (`.jsonl`; `aol` or the AOL files' `user-ct-test-collection`); else AOL when that line is an AOL row
- * (the log sorted by time has its header last, and read as TSV its AnonIDs would pass for times and
- * its other columns for the query); else TSV.
+ * The format of a trace, from its first non-blank lines (up to GUESS_LINES) and its file name: AOL when
+ * the first is the AOL header; else by the file's own name (`.jsonl`; `aol` or the AOL files'
+ * `user-ct-test-collection`); else AOL when the first is an AOL row (the log sorted by time has its
+ * header last, and read as TSV its AnonIDs would pass for times and its other columns for the query);
+ * then topics when every line is `id:prio:text`, or else every line `id:text`; then `qid-tsv` when every
+ * line is an integer, a tab and text and the integers are not in order (times would be) or the file
+ * is named for queries or topics (MS MARCO's queries.dev.tsv); else TSV, the first column a time.
  */
-export function guessTraceFormat(path: string, firstLine?: string): TraceFormat {
-  const columns = firstLine?.split('\t');
+export function guessTraceFormat(path: string, lines?: string | readonly string[]): TraceFormat {
+  const sample = (typeof lines === 'string' ? [lines] : (lines ?? [])).filter((l) => l.trim() !== '');
+  const columns = sample[0]?.split('\t');
   if (columns && isAolHeader(columns)) return 'aol';
   // The file's own name, not its folders': /home/paola/q.tsv is no AOL log.
   const name = basename(path);
   if (/\.jsonl?$/i.test(name)) return 'jsonl';
   if (/aol|user-ct-test-collection/i.test(name)) return 'aol';
   if (columns && isAolRow(columns)) return 'aol';
+  if (sample.length === 0) return 'tsv';
+  if (sample.every((l) => ID_PRIO_TEXT.test(l))) return 'id:prio:text';
+  if (sample.every((l) => ID_TEXT.test(l))) return 'id:text';
+  const rows = sample.map((l) => l.split('\t'));
+  if (rows.every((r) => r.length === 2 && /^\d+$/.test(r[0].trim()))) {
+    const ids = rows.map((r) => Number(r[0]));
+    const ordered = ids.every((x, i) => i === 0 || x >= ids[i - 1]);
+    if (!ordered || /quer|topic|qid/i.test(name)) return 'qid-tsv';
+  }
   return 'tsv';
 }
 
@@ -97,9 +133,24 @@ export function guessTraceFormat(path: string, firstLine?: string): TraceFormat 
 export async function* readTrace(path: string, options: TraceOptions = {}): AsyncGenerator<TraceQuery> {
   let format = options.format;
   let lastAol = '';
-  for await (const { line, text } of readLines(path, 'trace file')) {
+  // A line that is not UTF-8 is a line that does not parse: skipped with the others when asked.
+  const onInvalid = options.skipInvalid ? (line: number, e: Error) => options.onSkip?.(line, e.message) : undefined;
+  const lines = readLines(path, 'trace file', { onInvalid });
+  // Without a format, the first lines decide it: read ahead, then replay them.
+  const ahead: { line: number; text: string }[] = [];
+  if (format === undefined) {
+    let nonBlank = 0;
+    while (nonBlank < GUESS_LINES) {
+      const r = await lines.next();
+      if (r.done) break;
+      ahead.push(r.value);
+      if (r.value.text.trim() !== '') nonBlank++;
+    }
+    format = guessTraceFormat(path, ahead.map((l) => l.text));
+    options.onFormat?.(format, true);
+  } else options.onFormat?.(format, false);
+  for await (const { line, text } of prepend(ahead, lines)) {
     if (text.trim() === '') continue;
-    format ??= guessTraceFormat(path, text);
     try {
       const q = parse(format, text, path, line);
       if (q === null) continue;
@@ -116,7 +167,26 @@ export async function* readTrace(path: string, options: TraceOptions = {}): Asyn
   }
 }
 
+/** `first`, then the rest of an iterator, which is closed however the reader stops. */
+async function* prepend<T>(first: readonly T[], rest: AsyncIterator<T>): AsyncGenerator<T> {
+  try {
+    yield* first;
+    for (;;) {
+      const r = await rest.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    await rest.return?.();
+  }
+}
+
 function parse(format: TraceFormat, text: string, file: string, line: number): { q: string; tS?: number; key?: string } | null {
+  if (format === 'id:text' || format === 'id:prio:text') {
+    const m = (format === 'id:text' ? /^\s*([^\s:]+)\s*:(.*)$/ : /^\s*([^\s:]+)\s*:\s*(\d+)\s*:(.*)$/).exec(text);
+    if (!m) throw errors.input({ file, line }, format === 'id:text' ? 'a topic id:text' : 'a topic id:prio:text (an id, a priority number, then the text)', preview(text));
+    return { q: m[m.length - 1].trim() };
+  }
   if (format === 'jsonl') {
     const o = parseJsonObject(text, file, line, '{"t","q"}');
     const q = o.q ?? o.text ?? o.query;
@@ -128,6 +198,10 @@ function parse(format: TraceFormat, text: string, file: string, line: number): {
     return { q, tS };
   }
   const f = text.split('\t');
+  if (format === 'qid-tsv') {
+    if (f.length < 2 || f[0].trim() === '') throw errors.input({ file, line }, 'qid<TAB>text', preview(text));
+    return { q: f.slice(1).join(' ') };
+  }
   if (format === 'aol') {
     if ((line === 1 && f[0] === 'AnonID') || isAolHeader(f)) return null;
     if (f.length < 3) throw errors.input({ file, line }, 'AOL columns AnonID, Query, QueryTime[, ItemRank, ClickURL]', `${f.length} column${f.length === 1 ? '' : 's'}`);

@@ -52,17 +52,31 @@ describe('Expander', () => {
     expect(out.slice(3).every((t) => t.weight === 0.3 && t.source !== 'typed')).toBe(true);
   });
 
-  it('never exceeds the cap, never repeats a term, and is deterministic', () => {
+  it('never exceeds the cap (unless the typed terms alone do), never repeats a term, and is deterministic', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 60 }), fc.subarray(['cheap', 'car', 'rental', 'restaurant', 'flight', 'hotel', 'new', 'york']), (max, words) => {
         const make = () => new Expander(analyzer, { policy: 'both', maxTerms: max }, wn, VOCAB);
-        const a = make().expandTerms(typed(words.join(' ')));
-        expect(a.length).toBeLessThanOrEqual(max);
+        const t = typed(words.join(' '));
+        const a = make().expandTerms(t);
+        expect(a.length).toBeLessThanOrEqual(Math.max(max, t.length));
+        expect(a.slice(0, t.length)).toEqual(t.map((x) => ({ ...x, source: 'typed', of: x.term })));
         expect(new Set(a.map((t) => t.term)).size).toBe(a.length);
         expect(make().expandTerms(typed(words.join(' ')))).toEqual(a);
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('never cuts a typed word: typed terms come first, added terms fill what the cap leaves', () => {
+    const words = Array.from({ length: 60 }, (_, i) => `car${i}`).join(' ') + ' cheap restaurant';
+    const e = new Expander(analyzer, { policy: 'both', maxTerms: 50 }, wn, VOCAB);
+    const long = e.expandTerms(typed(words));
+    expect(long.map((t) => t.term)).toEqual(typed(words).map((t) => t.term));
+    expect(long.every((t) => t.source === 'typed')).toBe(true);
+    const near = e.expandTerms(typed(Array.from({ length: 47 }, (_, i) => `car${i}`).join(' ') + ' cheap restaurant'));
+    expect(near).toHaveLength(50);
+    expect(near.slice(0, 49).every((t) => t.source === 'typed')).toBe(true);
+    expect(near[49].source).not.toBe('typed');
   });
 
   it('shares the cap round-robin, so every typed term gets expansions before any gets many', () => {

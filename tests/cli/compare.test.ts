@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.ts';
+import { cli, cliWith } from '../helpers/cli.ts';
 
 /**
  * The 2001 story on the bundled data (shorter than the README's main job, same presets): moving the
@@ -11,7 +11,7 @@ import { cli } from '../helpers/cli.ts';
  */
 describe('searchsim compare google-2000-disk google-2001-memory', () => {
   it('shows memory-mode latency 10x lower and the terms each side affords', () => {
-    const r = cli('compare', 'google-2000-disk', 'google-2001-memory', '--queries', '1600', '--expansion-terms', '1,5,50', '--json', '-');
+    const r = cliWith({ timeoutMs: 290_000 }, 'compare', 'google-2000-disk', 'google-2001-memory', '--queries', '1600', '--expansion-terms', '1,5,50', '--json', '-');
     expect(r.code, r.stderr).toBe(0);
     const c = JSON.parse(r.stdout);
     expect(Object.keys(c)).toEqual(['baseline', 'contender', 'diff']);

@@ -1,6 +1,8 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCorpus, readQrels, stripGcideMarkup, type Doc } from '../../src/corpus/index.ts';
+import { readTrace } from '../../src/workload/index.ts';
 import { tempFiles } from '../helpers/files.ts';
 
 const { dir, file } = tempFiles('corpus');
@@ -64,5 +66,38 @@ describe('readQrels', () => {
   });
   it('rejects a line with too few fields, naming file and line', async () => {
     await expect(readQrels(file('bad.tsv', '1\t2\t1\n1\t2\n'))).rejects.toThrow(/bad\.tsv:2: expected 3 fields .* got 2 fields/);
+  });
+});
+
+describe('text encodings', () => {
+  const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+  it('reads UTF-8 (with a byte-order mark) and refuses other bytes, naming the file and line', async () => {
+    const p = file('mixed.jsonl', '');
+    writeFileSync(p, bytes([0xef, 0xbb, 0xbf], '{"id":"1","text":"naïve café"}\n{"id":"2","text":"x', [0xff], '"}\n'));
+    const got: string[] = [];
+    await expect(
+      (async () => {
+        for await (const { doc } of readCorpus(p)) got.push(doc.text);
+      })(),
+    ).rejects.toThrow(/mixed\.jsonl:2: expected UTF-8 text, got the byte 0xff at byte 20 of the line/);
+    expect(got).toEqual(['naïve café']);
+  });
+  it('reads Latin-1 byte for byte, and utf8-lossy as U+FFFD', async () => {
+    const p = file('l1.jsonl', '');
+    writeFileSync(p, bytes('{"id":"1","text":"caf', [0xe9], '"}\r\n'));
+    const text = async (encoding: 'latin1' | 'utf8-lossy') => {
+      for await (const { doc } of readCorpus(p, { encoding })) return doc.text;
+    };
+    expect(await text('latin1')).toBe('café');
+    expect(await text('utf8-lossy')).toBe('caf\uFFFD');
+  });
+  it('skips a trace line that is not UTF-8 with --skip-invalid, counting it', async () => {
+    const p = file('t.tsv', '');
+    writeFileSync(p, bytes('cheap flights\ncaf', [0xe9], '\nbbc\n'));
+    const skipped: number[] = [];
+    const got = [];
+    for await (const q of readTrace(p, { skipInvalid: true, onSkip: (l) => skipped.push(l) })) got.push(q.q);
+    expect(got).toEqual(['cheap flights', 'bbc']);
+    expect(skipped).toEqual([2]);
   });
 });

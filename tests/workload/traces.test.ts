@@ -4,8 +4,10 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/index.ts';
-import { cycleTrace, openArrivals, parseTimeS, readTrace, type TraceQuery } from '../../src/workload/index.ts';
+import { cycleTrace, loadTrace, openArrivals, parseTimeS, readTrace, type TraceQuery } from '../../src/workload/index.ts';
+import { traceLoadLine } from '../../src/report/index.ts';
 import { tempFiles } from '../helpers/files.ts';
+import { run } from '../helpers/scenario.ts';
 
 const { dir, file } = tempFiles('trace');
 const BOM = '\uFEFF';
@@ -204,4 +206,111 @@ describe('arrival models', () => {
     b.next(2.5, 'f:1');
     expect(() => b.next(1, 'f:2')).toThrow(/got 1 s after 2\.5 s \(sort the trace by time/);
   });
+});
+
+describe('topic files (id:text, id:prio:text, qid<TAB>text)', () => {
+  const TOPICS = resolve('tests/fixtures/topics');
+  const texts = async (p: string, options: Parameters<typeof readTrace>[1] = {}) => (await all(readTrace(p, options))).map((x) => [x.q, x.tS]);
+  it('read the TREC efficiency topics as NIST ships them (id:text): the ids are not query words', async () => {
+    const formats: string[] = [];
+    const got = await texts(join(TOPICS, 'terabyte05-efficiency.1-200.txt'), { onFormat: (f) => formats.push(f) });
+    const jsonl = (await texts('workloads/trec-2005-efficiency/queries.jsonl')).slice(0, 200);
+    expect(got).toEqual(jsonl);
+    expect(got[0]).toEqual(['pierson s twin lakes marina', undefined]);
+    expect(formats).toEqual(['id:text']);
+  });
+  it('read Million Query topics (id:prio:text) as the same queries as their JSONL form', async () => {
+    const got = await texts(join(TOPICS, 'trec05-as-mq.20001-20200.txt'));
+    expect(got).toEqual(await texts(join(TOPICS, 'trec05-as-mq.20001-20200.jsonl')));
+    expect(got[0][0]).toBe('pierson s twin lakes marina');
+  });
+  it('read MS MARCO-style qid<TAB>text with ids out of order as ids, never as times', async () => {
+    const got = await texts(join(TOPICS, 'cranfield-queries.qid.tsv'));
+    expect(got).toEqual(await texts(join(TOPICS, 'cranfield-queries.100.jsonl')));
+    expect(got.every(([, t]) => t === undefined)).toBe(true);
+  });
+  it('read an integer first column in order as times unless the file is named for queries; traceFormat decides when given', async () => {
+    const rows = '1\tcheap flights\n2\tbbc news\n5\tweather\n';
+    expect(await texts(file('arrivals.tsv', rows))).toEqual([['cheap flights', 1], ['bbc news', 2], ['weather', 5]]);
+    expect(await texts(file('queries.dev.tsv', rows))).toEqual([['cheap flights', undefined], ['bbc news', undefined], ['weather', undefined]]);
+    expect(await texts(file('arrivals2.tsv', rows), { format: 'qid-tsv' })).toEqual([['cheap flights', undefined], ['bbc news', undefined], ['weather', undefined]]);
+    expect(await texts(file('q.txt', '20001:1:obama family tree\n'), { format: 'tsv' })).toEqual([['20001:1:obama family tree', undefined]]);
+  });
+  it('name the line that does not fit a topic format', async () => {
+    await expect(all(readTrace(file('mq.txt', '20001:1:obama family tree\nno colon here\n'), { format: 'id:prio:text' }))).rejects.toThrow(
+      /mq\.txt:2: expected a topic id:prio:text \(an id, a priority number, then the text\), got "no colon here"/,
+    );
+  });
+  it('replay Million Query topics in their id:prio:text form exactly as their JSONL form', async () => {
+    const scenario = (trace: string) => ({
+      corpus: 'workloads/cranfield',
+      workload: { trace, arrival: { kind: 'poisson' as const, qps: 50 }, queries: 400 },
+      cluster: { shards: 3 },
+    });
+    const a = await run(scenario(join(TOPICS, 'trec05-as-mq.20001-20200.txt')));
+    const b = await run(scenario(join(TOPICS, 'trec05-as-mq.20001-20200.jsonl')));
+    const { workload: wa, ...restA } = a;
+    const { workload: wb, ...restB } = b;
+    expect(restA).toEqual(restB);
+    expect(wa.skippedLines).toBe(0);
+    expect(wb.skippedLines).toBe(0);
+    expect(a.expansion!.meanTerms).toBeGreaterThan(1.5);
+  }, 60_000);
+});
+
+describe('trace load report (loadTrace)', () => {
+  const trace = { kind: 'trace' } as const;
+  const poisson = { kind: 'poisson', qps: 10 } as const;
+  it('counts lines read and skipped (the first reason and line), the time span and the mean rate', async () => {
+    const p = file('report.jsonl', '{"t":0,"q":"a"}\n\nnot json\n{"t":10,"q":"b"}\n{"t":"x","q":"c"}\n{"t":20,"q":"d"}\n');
+    const { load } = await loadTrace(p, 100, trace, { skipInvalid: true });
+    expect(load).toMatchObject({ format: 'jsonl', formatGuessed: true, linesRead: 6, queries: 3, wholeFile: true, skippedLines: 2, firstS: 0, lastS: 20, meanQps: 0.1, passes: 34, timesUsed: true, warnings: [] });
+    expect(load.firstSkip).toEqual({ line: 3, reason: `${p}:3: expected a JSON object per line ({"t","q"}), got "not json"` });
+    const short = await loadTrace(p, 2, trace, { skipInvalid: true });
+    expect(short.load).toMatchObject({ queries: 2, wholeFile: false, passes: 1, lastS: 10 });
+  });
+  it('writes slow rates with an exponent in the report line (2.0e-6, not 0.00000200)', async () => {
+    const p = file('slow-rate.tsv', '0\ta\n500000\tb\n1000000\tc\n');
+    const { load } = await loadTrace(p, 3, trace);
+    expect(traceLoadLine(load)).toBe(`trace ${p} (read as TSV: time<TAB>query, or a query a line, guessed): 3 lines read, 3 queries, none skipped, times span 11.6 days, mean 2.0e-6 queries/s`);
+  });
+  it('warns when the times look like milliseconds since 1970', async () => {
+    const p = file('epoch-ms.tsv', [0, 1, 2, 3].map((i) => `${1_300_000_000_000 + i * 250}\tq${i}`).join('\n'));
+    const { load } = await loadTrace(p, 4, trace);
+    expect(load.warnings).toEqual([expect.stringMatching(/^the times look like milliseconds, not seconds \(the first is 1300000000000, 2011-03-13 if read as ms since 1970\)/)]);
+  });
+  it('warns when the rate is next to no load (50 queries over 20 years), only when the run replays the times', async () => {
+    const p = file('twenty-years.tsv', Array.from({ length: 50 }, (_, i) => `${1e9 + (i * 20 * 31_557_600) / 49}\tq${i}`).join('\n'));
+    const { load } = await loadTrace(p, 50, trace);
+    expect(load.warnings).toEqual([expect.stringMatching(/^the mean rate is 7\.8e-8 queries\/s \(50 queries over 20\.0 years\), next to no load/)]);
+    expect((await loadTrace(p, 50, poisson)).load).toMatchObject({ timesUsed: false, warnings: [] });
+  });
+  it('says, before any work, that topics carry no times when the arrivals replay them', async () => {
+    await expect(loadTrace(resolve('tests/fixtures/topics/trec05-as-mq.20001-20200.txt'), 10, trace)).rejects.toThrow(
+      /trec05-as-mq\.20001-20200\.txt:1: expected a time on every query for arrival kind "trace", and this file is read as topics id:prio:text/,
+    );
+  });
+  it('cycles a short trace from memory: one read of the file, the same queries as streaming it', async () => {
+    const p = file('short.jsonl', '{"t":0,"q":"a"}\n{"t":2,"q":"b"}\n');
+    const { source } = await loadTrace(p, 7, trace);
+    writeFileSync(p, '{"t":0,"q":"changed"}\n');
+    const got = await all(source());
+    writeFileSync(p, '{"t":0,"q":"a"}\n{"t":2,"q":"b"}\n');
+    expect(got).toEqual(await all(cycleTrace(p, 7)));
+    expect(got.map((x) => x.q).join('')).toBe('abababa');
+    expect(await all(source())).toEqual(got);
+  });
+  it('cycles a two-line trace 100,000 times about as fast as it streams a 100,000-line one', async () => {
+    const short = file('two.tsv', 'cheap flights\nbbc news\n');
+    const long = file('long.tsv', Array.from({ length: 100_000 }, (_, i) => (i % 2 ? 'bbc news' : 'cheap flights')).join('\n'));
+    const time = async (p: string) => {
+      const t0 = performance.now();
+      const { source } = await loadTrace(p, 200_000, poisson);
+      expect((await all(source())).length).toBe(200_000);
+      return performance.now() - t0;
+    };
+    await time(long);
+    const ratio = (await time(short)) / (await time(long));
+    expect(ratio).toBeLessThan(3);
+  }, 60_000);
 });

@@ -4,13 +4,15 @@ import { errors } from '../../core/index.ts';
 import { readCorpus } from '../../corpus/index.ts';
 import { analyzeQuery, MATCH_MODES, type MatchMode } from '../../index/index.ts';
 import { openShards } from '../../shard/index.ts';
+import { checkWorkBudget, estimateWork } from '../../scenarios/index.ts';
+import { ticker } from '../progress.ts';
 import { addIndexOptions, analyzerFrom, oneOf, positiveInt, specFrom, type IndexCliOptions } from '../options.ts';
-import { table } from '../output.ts';
+import { JSON_FLAGS, jsonHelp, jsonTarget, table, writeJson } from '../output.ts';
 
 interface QueryOptions extends IndexCliOptions {
   k: number;
   mode: MatchMode;
-  json?: boolean;
+  json?: string | boolean;
 }
 
 export function queryCommand(): Command {
@@ -20,14 +22,22 @@ export function queryCommand(): Command {
     .argument('<text>', 'the query text')
     .option('--k <n>', 'number of hits', positiveInt, 10)
     .option('--mode <mode>', 'or: any term matches (ranked by BM25); and: every term must match', oneOf(MATCH_MODES), 'or')
-    .option('--json', 'print JSON: {"hits":[{"id","score"}],"receipt":{...}}')
+    .option(JSON_FLAGS, jsonHelp('{"hits":[{"id","score"}],"receipt":{...}}'))
     .addHelpText('after', '\nExample:\n  searchsim query workloads/cranfield "boundary layer heat transfer" --shards 4 --k 5');
   addIndexOptions(cmd);
   return cmd.action(async (corpus: string, text: string, o: QueryOptions) => {
+    const json = jsonTarget(o.json);
     const spec = specFrom(corpus, o);
     const terms = analyzeQuery(new Analyzer(analyzerFrom(o)), text);
     if (terms.length === 0) throw errors.option('query text', 'at least one indexable word (all were stop words or empty)', text);
-    const set = await openShards(spec, o.threads);
+    checkWorkBudget(estimateWork([{ queries: 1, shards: o.shards }], o.shards), o.force, 'use fewer --shards');
+    const tick = ticker(`indexing ${corpus} into ${o.shards} shard${o.shards === 1 ? '' : 's'}`);
+    let set;
+    try {
+      set = await openShards(spec, o.threads);
+    } finally {
+      tick.stop();
+    }
     try {
       const [r] = await set.search([{ terms, k: o.k, mode: o.mode }]);
       const receipt = {
@@ -38,8 +48,9 @@ export function queryCommand(): Command {
         decoded: sum(r.receipts.map((x) => x.decoded)),
         scored: sum(r.receipts.map((x) => x.scored)),
       };
-      if (o.json) {
-        process.stdout.write(JSON.stringify({ hits: r.hits.map((h) => ({ id: h.id, score: h.score })), receipt }, null, 2) + '\n');
+      const out = { hits: r.hits.map((h) => ({ id: h.id, score: h.score })), receipt };
+      if (json === '-') {
+        writeJson('-', out);
         return;
       }
       const titles = await titlesOf(corpus, spec.corpusOptions, new Set(r.hits.map((h) => h.id)));
@@ -49,6 +60,7 @@ export function queryCommand(): Command {
       console.log(
         `receipt: ${receipt.terms} terms on ${receipt.shards} shards, ${receipt.postings} postings (${receipt.bytes} bytes), ${receipt.decoded} decoded, ${receipt.scored} scored`,
       );
+      if (json) writeJson(json, out);
     } finally {
       await set.close();
     }

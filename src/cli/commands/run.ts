@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { RATE_STUDY_HEADER, STUDY_HEADER, rateStudyRows, runSummaryRows, studyRows } from '../../report/index.ts';
-import { DEFAULT_SLO, PRESET_NAMES, RunContext, expansionStudy, updateRateStudy, loadScenarioArg, parseSlo, parseRates, parseTermCounts, simulate } from '../../scenarios/index.ts';
+import { DEFAULT_SLO, PRESET_NAMES, RunContext, WORK_BUDGET, checkWorkBudget, expansionStudy, requireIndexService, scenarioWork, updateRateStudy, loadScenarioArg, parseSlo, parseRates, parseTermCounts, simulate } from '../../scenarios/index.ts';
 import { finiteNumber, nonNegativeInt, positiveInt } from '../options.ts';
-import { table, writeJson } from '../output.ts';
+import { JSON_FLAGS, jsonHelp, jsonTarget, table, traceReporter, warnIgnored, writeJson } from '../output.ts';
 import { cacheNote, runCacheFor } from '../cache.ts';
 import { progressBar } from '../progress.ts';
 
@@ -10,13 +10,14 @@ interface RunOptions {
   seed?: number;
   queries?: number;
   qps?: number;
-  json?: string;
+  json?: string | boolean;
   skipInvalid?: boolean;
   threads?: number;
   expansionTerms?: string;
   updateRates?: string;
   slo?: string;
   cache?: boolean;
+  force?: boolean;
 }
 
 export function runCommand(): Command {
@@ -26,26 +27,33 @@ export function runCommand(): Command {
     .option('--seed <n>', "override the scenario's seed", nonNegativeInt)
     .option('--queries <n>', 'override workload.queries (warm-up included)', positiveInt)
     .option('--qps <x>', 'override the arrival rate of a fixed, poisson or diurnal workload', finiteNumber)
-    .option('--json <file>', 'write the run as JSON to a file (- for stdout)')
+    .option(JSON_FLAGS, jsonHelp('the run'))
     .option('--skip-invalid', 'skip unparseable trace lines, counting them, instead of stopping at the first')
     .option('--threads <n>', 'shard worker threads (0 = in this thread)', nonNegativeInt)
     .option('--no-cache', 'run again even if the same run is in the cache of finished runs (see README, "The run cache")')
     .option('--update-rates <list>', 'also run the update-rate study at these modelled changes per second, e.g. 100,1000,3125,10000')
     .option('--expansion-terms <list>', 'also run the expansion study at these term counts, e.g. 1,2,5,10,20,50')
+    .option('--force', `run even past the work budget (${WORK_BUDGET.toExponential(0)} leaf requests, see README)`)
     .option('--slo <objective>', `latency objective of the study, e.g. "p99<500ms" (default: the scenario's, else ${DEFAULT_SLO})`)
     .addHelpText(
       'after',
       '\nExamples:\n  searchsim run scenarios/mm1.json\n  searchsim run google-2001-memory --json run.json\n  searchsim run google-2000-disk --expansion-terms 1,2,5,10 --slo "p99<500ms"',
     )
     .action(async (arg: string, o: RunOptions) => {
+      const json = jsonTarget(o.json);
       const loaded = loadScenarioArg(arg);
       const termCounts = o.expansionTerms !== undefined ? parseTermCounts(o.expansionTerms) : undefined;
+      if (o.expansionTerms !== undefined) requireIndexService(loaded, '--expansion-terms', o.expansionTerms);
+      if (o.updateRates !== undefined) requireIndexService(loaded, '--update-rates', o.updateRates);
+      warnIgnored(loaded);
+      const extraRuns = (termCounts?.length ?? 0) + (o.updateRates !== undefined ? parseRates(o.updateRates).length : 0);
+      checkWorkBudget(scenarioWork([{ loaded, extraRuns }], o), o.force, 'lower --queries or cluster.shards');
       const slo = parseSlo(o.slo ?? loaded.scenario.slo ?? DEFAULT_SLO);
       const bar = progressBar('simulating');
       const t0 = performance.now();
       const ctx = new RunContext();
       const cache = runCacheFor(o);
-      const options = { ...o, cache, onProgress: (d: number, t: number) => bar.update(d, t) };
+      const options = { ...o, cache, onProgress: (d: number, t: number) => bar.update(d, t), onTraceLoad: traceReporter() };
       let report;
       try {
         report = await simulate(loaded, options, ctx);
@@ -56,7 +64,7 @@ export function runCommand(): Command {
         await ctx.close();
       }
       const wallS = (performance.now() - t0) / 1000;
-      if (o.json === '-') {
+      if (json === '-') {
         writeJson('-', report);
         return;
       }
@@ -70,6 +78,6 @@ export function runCommand(): Command {
         console.log(table(RATE_STUDY_HEADER, rateStudyRows(report.updateRateStudy)));
       }
       console.log(`(${report.queries.total} queries simulated in ${wallS.toFixed(1)} s of wall time${cacheNote(cache)})`);
-      if (o.json) writeJson(o.json, report);
+      if (json) writeJson(json, report);
     });
 }

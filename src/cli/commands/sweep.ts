@@ -4,7 +4,7 @@ import type { SweepPoint, SweepReport } from '../../report/index.ts';
 import { DEFAULT_SLO, PRESET_NAMES, applyOverrides, loadScenarioArg, parseSlo, parseTermCounts, type LoadedScenario } from '../../scenarios/index.ts';
 import { PoolRunner, parseSet, plan, sweep, type SweepAxes } from '../../sweep/index.ts';
 import { positiveInt } from '../options.ts';
-import { table, writeJson } from '../output.ts';
+import { JSON_FLAGS, jsonHelp, jsonTarget, table, warnIgnored, writeJson } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
 interface GridOptions {
@@ -17,7 +17,7 @@ interface GridOptions {
   seeds?: number;
   workers?: number;
   queries?: number;
-  json?: string;
+  json?: string | boolean;
 }
 
 /** Runs `f` with a pool of the options' workers and a progress bar, closing both whatever happens. */
@@ -66,7 +66,7 @@ function gridOptions(c: Command): Command {
     .option('--seeds <n>', 'seeded runs a point, for the confidence interval of its SLO percentile (default 3; 5 with --find-max-qps)', positiveInt)
     .option('--workers <n>', 'worker threads running points (default: the cores)', positiveInt)
     .option('--queries <n>', 'override workload.queries of every point', positiveInt)
-    .option('--json [file]', 'write the JSON (to stdout with - or no file)');
+    .option(JSON_FLAGS, jsonHelp('the sweep'));
 }
 
 function axesFrom(o: GridOptions): SweepAxes {
@@ -81,6 +81,7 @@ function axesFrom(o: GridOptions): SweepAxes {
 
 function baseFrom(arg: string, o: GridOptions): LoadedScenario {
   const loaded = loadScenarioArg(arg);
+  warnIgnored(loaded);
   return o.queries !== undefined ? { ...loaded, scenario: applyOverrides(loaded.scenario, { queries: o.queries }) } : loaded;
 }
 
@@ -115,12 +116,13 @@ export function sweepCommand(): Command {
   )
     .addHelpText('after', '\nExamples:\n  searchsim sweep google-2000-disk --shards 30,60,120 --replicas 5,10,20 --qps 100,200\n  searchsim sweep scenarios/mm1.json --set service.meanMs=5,10,20 --find-max-qps --slo "p99<100ms"')
     .action(async (arg: string, o: GridOptions & { qps?: number[]; findMaxQps?: boolean }) => {
+      const json = jsonTarget(o.json);
       const base = baseFrom(arg, o);
       const slo = parseSlo(o.slo ?? base.scenario.slo ?? DEFAULT_SLO);
       const r = await withRunner(o, 'sweeping', (runner, onProgress) =>
         sweep(base, { axes: { ...axesFrom(o), qps: o.qps }, slo, findMaxQps: o.findMaxQps === true, seeds: o.seeds, concurrency: runner.workers, onProgress }, runner),
       );
-      if (o.json === '-' || (o.json as unknown) === true) {
+      if (json === '-') {
         writeJson('-', r);
         return;
       }
@@ -128,7 +130,7 @@ export function sweepCommand(): Command {
       const loadHeader = r.load === 'find-max-qps' ? 'max q/s' : 'q/s';
       console.log(table(['layout', 'machines', loadHeader, 'p50 ms', 'p99 ms', 'p99.9 ms', 'cpu / disk max', 'bottleneck', 'meets SLO', 'frontier'], pointRows(r)));
       console.log('(* on the Pareto frontier: no other layout has fewer machines and more load under the SLO, or, at a fixed load, fewer machines and a lower p99)');
-      if (o.json) writeJson(o.json, r);
+      if (json) writeJson(json, r);
     });
 }
 
@@ -145,10 +147,11 @@ export function planCommand(): Command {
   )
     .addHelpText('after', '\nExamples:\n  searchsim plan --qps 500 --slo "p99<300ms" --mode disk,memory\n  searchsim plan google-2001-memory --qps 200 --expansion-terms 10 --shards 1200,2400 --replicas 1,2')
     .action(async (arg: string, o: GridOptions & { qps: number }) => {
+      const json = jsonTarget(o.json);
       const base = baseFrom(arg, o);
       const slo = parseSlo(o.slo ?? base.scenario.slo ?? DEFAULT_SLO);
       const r = await withRunner(o, 'planning', (runner, onProgress) => plan(base, { qps: o.qps, slo, axes: axesFrom(o), seeds: o.seeds, concurrency: runner.workers, onProgress }, runner));
-      if (o.json === '-' || (o.json as unknown) === true) {
+      if (json === '-') {
         writeJson('-', r);
         return;
       }
@@ -157,6 +160,6 @@ export function planCommand(): Command {
         console.log(`cheapest layout holding ${r.slo} at ${r.qps} queries/s: ${paramText(c)} = ${c.machines} machines (p99 ${formatMetric('latencyMs', c.latencyMs.p99)} ms, bottleneck ${c.bottleneck})`);
       } else console.log(`no layout tried holds ${r.slo} at ${r.qps} queries/s`);
       console.log(table(['layout', 'machines', 'why it loses'], r.alternatives.map((a) => [paramText(a.point), String(a.point.machines), a.why])));
-      if (o.json) writeJson(o.json, r);
+      if (json) writeJson(json, r);
     });
 }

@@ -1,40 +1,53 @@
 /**
- * One engine, one corpus, one analysis, in this fresh process: the unit benchmarks/engine-vs-peers.ts
- * runs once per round. Prints one JSON line (`EngineRun`) on stdout.
+ * One engine over one corpus with one analysis, alone in this fresh process; benchmarks/engine-vs-peers.ts
+ * starts one per engine per round and drives it with one JSON message a line (`Command` on stdin, `Reply`
+ * on stdout):
  *
  *   node --expose-gc --import tsx benchmarks/engine-run.ts --engine searchsim --corpus cacm --analysis none [--queries 2000] [--check 200]
  *
- * Steps: read the corpus and the queries (untimed); build (timed); heap retained by the index (V8 heap
- * plus ArrayBuffer bytes after forced gc, so typed arrays count); warm-up queries; the timed queries;
- * then, untimed, the top 10 ids of the first `--check` queries, for the correctness comparison.
+ * On start, untimed: read the corpus and the queries. Then the build (timed), the heap retained by the
+ * index (V8 heap plus ArrayBuffer bytes after forced gc, so typed arrays count) and the warm-up queries;
+ * then `ready`. Each `time` command runs a slice of the timed evaluations and says how long it took, so
+ * the parent can interleave the engines' slices in time: on a shared machine they then see the same load.
+ * `top` answers the first `--check` queries (untimed) and ends the process.
  */
 import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
+import { createInterface } from 'node:readline';
 import { readCorpus, readQueries } from '../src/corpus/index.ts';
-import { ANALYSIS_NAMES, CORPORA, CORPUS_NAMES, ENGINE_NAMES, buildEngine, type AnalysisName, type BenchDoc, type CorpusName, type EngineName } from './engines.ts';
+import { ANALYSIS_NAMES, CORPORA, CORPUS_NAMES, ENGINE_NAMES, buildEngine, type BenchDoc } from './engines.ts';
 
-/** What one run reports: plain data, read by the parent process. */
-export interface EngineRun {
-  engine: EngineName;
-  corpus: CorpusName;
-  analysis: AnalysisName;
-  docs: number;
-  buildMs: number;
-  heapBytes: number;
-  /** Timed evaluations: the timed queries times the passes over them. */
-  evaluations: number;
-  queryMs: number;
-  /** CPU time of this process (user + system, all its threads) over the timed evaluations. */
-  queryCpuMs: number;
-  /** The machine's 1-minute load average when the timed evaluations ended (os.loadavg). */
-  load: number;
-  /** Results returned over the timed evaluations (at most 10 each). */
-  hits: number;
-  /** The top 10 ids of each of the first `--check` queries. */
-  top: string[][];
-  /** A digest of `top`, to see that every round answered the same. */
-  topDigest: string;
-}
+/** Parent to child. `time` runs evaluations [from, to) of the timed sequence (the timed queries, pass after pass). */
+export type Command = { cmd: 'time'; from: number; to: number } | { cmd: 'top' };
+
+/** Child to parent: one reply when ready, then one per command. */
+export type Reply =
+  | {
+      kind: 'ready';
+      docs: number;
+      buildMs: number;
+      /** CPU time of this process (user + system, all its threads) over the build. */
+      buildCpuMs: number;
+      heapBytes: number;
+      /** Length of the timed sequence. */
+      evaluations: number;
+    }
+  | {
+      kind: 'timed';
+      wallMs: number;
+      cpuMs: number;
+      /** Results returned (at most 10 a query). */
+      hits: number;
+      /** The machine's 1-minute load average when the slice ended (os.loadavg). */
+      load: number;
+    }
+  | {
+      kind: 'top';
+      /** The top 10 ids of each of the first `--check` queries. */
+      top: string[][];
+      /** A digest of `top`, to see that every round answered the same. */
+      topDigest: string;
+    };
 
 const args = process.argv.slice(2);
 function arg(name: string, def?: string): string {
@@ -57,51 +70,46 @@ function retained(): number {
   const m = process.memoryUsage();
   return m.heapUsed + m.arrayBuffers;
 }
+const cpuMsSince = (start: NodeJS.CpuUsage): number => {
+  const u = process.cpuUsage(start);
+  return (u.user + u.system) / 1000;
+};
+const reply = (r: Reply): void => void process.stdout.write(JSON.stringify(r) + '\n');
 
-async function main(): Promise<EngineRun> {
-  const engineName = oneOf('engine', ENGINE_NAMES);
-  const corpus = CORPORA[oneOf('corpus', CORPUS_NAMES)];
-  const analysis = oneOf('analysis', ANALYSIS_NAMES);
-  const evaluations = Number(arg('queries', '2000'));
-  const check = Number(arg('check', '200'));
+const engineName = oneOf('engine', ENGINE_NAMES);
+const corpus = CORPORA[oneOf('corpus', CORPUS_NAMES)];
+const analysis = oneOf('analysis', ANALYSIS_NAMES);
+const evaluations = Number(arg('queries', '2000'));
+const check = Number(arg('check', '200'));
 
-  const docs: BenchDoc[] = [];
-  for await (const { doc } of readCorpus(corpus.docs, { markup: corpus.markup })) {
-    const title = doc.title ?? '';
-    docs.push({ id: doc.id, title, text: doc.text, body: title ? `${title}\n${doc.text}` : doc.text });
-  }
-  const all = (await readQueries(corpus.queries)).map((q) => q.text);
-  const { timed, passes, warm } = corpus.pick(all, evaluations);
-
-  const before = retained();
-  const { engine, buildMs } = await buildEngine(engineName, analysis, docs);
-  const heapBytes = retained() - before;
-
-  if (evaluations > 0) for (const q of warm) engine.count(q);
-  let hits = 0;
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  for (let p = 0; p < passes; p++) for (const q of timed) hits += engine.count(q);
-  const queryMs = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-
-  const top = all.slice(0, check).map((q) => engine.top(q));
-  const topDigest = createHash('sha256').update(JSON.stringify(top)).digest('hex').slice(0, 16);
-  return {
-    engine: engineName,
-    corpus: corpus.name,
-    analysis,
-    docs: docs.length,
-    buildMs,
-    heapBytes,
-    evaluations: timed.length * passes,
-    queryMs,
-    queryCpuMs: (cpu.user + cpu.system) / 1000,
-    load: loadavg()[0],
-    hits,
-    top,
-    topDigest,
-  };
+const docs: BenchDoc[] = [];
+for await (const { doc } of readCorpus(corpus.docs, { markup: corpus.markup })) {
+  const title = doc.title ?? '';
+  docs.push({ id: doc.id, title, text: doc.text, body: title ? `${title}\n${doc.text}` : doc.text });
 }
+const all = (await readQueries(corpus.queries)).map((q) => q.text);
+const { timed, passes, warm } = corpus.pick(all, evaluations);
 
-process.stdout.write(JSON.stringify(await main()) + '\n');
+const before = retained();
+const buildCpu = process.cpuUsage();
+const { engine, buildMs } = await buildEngine(engineName, analysis, docs);
+const buildCpuMs = cpuMsSince(buildCpu);
+const heapBytes = retained() - before;
+if (evaluations > 0) for (const q of warm) engine.count(q);
+reply({ kind: 'ready', docs: docs.length, buildMs, buildCpuMs, heapBytes, evaluations: timed.length * passes });
+
+for await (const line of createInterface({ input: process.stdin })) {
+  const c = JSON.parse(line) as Command;
+  if (c.cmd === 'time') {
+    let hits = 0;
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let i = c.from; i < c.to; i++) hits += engine.count(timed[i % timed.length]);
+    const wallMs = performance.now() - t0;
+    reply({ kind: 'timed', wallMs, cpuMs: cpuMsSince(cpu0), hits, load: loadavg()[0] });
+  } else {
+    const top = all.slice(0, check).map((q) => engine.top(q));
+    const r: Reply = { kind: 'top', top, topDigest: createHash('sha256').update(JSON.stringify(top)).digest('hex').slice(0, 16) };
+    process.stdout.write(JSON.stringify(r) + '\n', () => process.exit(0));
+  }
+}

@@ -20,15 +20,22 @@
  *   (benchmarks/engines.ts) and with MiniSearch.
  * - `--json PATH`: also write every run's record (EngineRun, without the top 10s) there.
  *
- * Ratios are searchsim's queries per second over the peer's in the same round (one process each, one after
- * the other), reported as the median and the min-max over rounds; by wall time and, since the machine may
- * be shared, by the CPU time of each process over its timed queries too.
+ * - `--blocks N` [10]: slices the timed evaluations are cut into (below).
+ *
+ * A round, for each corpus and analysis: one fresh process per engine (benchmarks/engine-run.ts), started
+ * and built one after the other while the others wait idle; then the timed evaluations in `--blocks`
+ * slices, each engine's slice in turn (the turn order rotated from slice to slice), so that every engine
+ * is timed across the same stretch of the round and sees the same load when the machine is shared; then
+ * each answers the first `--check` queries and exits. Ratios are searchsim's queries per second over the
+ * peer's in the same round, reported as the median and the min-max over rounds; by wall time and by the
+ * CPU time of each process over its timed slices.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { EngineRun } from './engine-run.ts';
+import type { Command, Reply } from './engine-run.ts';
 import {
   ANALYSES,
   ANALYSIS_NAMES,
@@ -78,18 +85,117 @@ const corpora = listArg('corpora', CORPUS_NAMES, CORPUS_NAMES).filter((c) => {
   console.log(`${CORPORA[c].label} skipped: ${CORPORA[c].docs} not found`);
   return false;
 });
+const blocks = countArg('blocks', 10, 1);
 const jsonPath = arg('json', '');
 const child = fileURLToPath(new URL('./engine-run.ts', import.meta.url));
 
-/** Runs one engine in a fresh process and returns its record. */
-function run(engine: EngineName, corpus: CorpusName, analysis: AnalysisName, evaluations: number): EngineRun {
-  const r = spawnSync(
-    process.execPath,
-    ['--expose-gc', '--import', 'tsx', child, '--engine', engine, '--corpus', corpus, '--analysis', analysis, '--queries', String(evaluations), '--check', String(check)],
-    { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  if (r.status !== 0) throw new Error(`${engine} on ${corpus} (${analysis}) exited with ${r.status ?? r.signal}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as EngineRun;
+/** One engine's fresh process, driven one JSON line at a time. */
+class EngineProcess {
+  private readonly proc: ChildProcess;
+  private readonly lines: string[] = [];
+  private waiting: { resolve: (r: Reply) => void; reject: (e: Error) => void } | null = null;
+  private exit: string | null = null;
+
+  constructor(
+    readonly engine: EngineName,
+    readonly corpus: CorpusName,
+    readonly analysis: AnalysisName,
+    evaluations: number,
+  ) {
+    this.proc = spawn(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', child, '--engine', engine, '--corpus', corpus, '--analysis', analysis, '--queries', String(evaluations), '--check', String(check)],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    createInterface({ input: this.proc.stdout! }).on('line', (l) => {
+      if (this.waiting) {
+        const w = this.waiting;
+        this.waiting = null;
+        w.resolve(JSON.parse(l) as Reply);
+      } else this.lines.push(l);
+    });
+    this.proc.on('exit', (code, signal) => {
+      this.exit = `${engine} on ${corpus} (${analysis}) exited with ${code ?? signal}`;
+      if (this.waiting) this.waiting.reject(new Error(this.exit));
+    });
+  }
+
+  /** The next reply (the first is `ready`). */
+  next<K extends Reply['kind']>(kind: K): Promise<Extract<Reply, { kind: K }>> {
+    const check = (r: Reply) => {
+      if (r.kind !== kind) throw new Error(`${this.engine}: expected ${kind}, got ${r.kind}`);
+      return r as Extract<Reply, { kind: K }>;
+    };
+    const l = this.lines.shift();
+    if (l !== undefined) return Promise.resolve(check(JSON.parse(l) as Reply));
+    if (this.exit) return Promise.reject(new Error(this.exit));
+    return new Promise<Reply>((resolve, reject) => (this.waiting = { resolve, reject })).then(check);
+  }
+
+  send<K extends Reply['kind']>(c: Command, kind: K): Promise<Extract<Reply, { kind: K }>> {
+    this.proc.stdin!.write(JSON.stringify(c) + '\n');
+    return this.next(kind);
+  }
+}
+
+/** One engine's run in one round: its build and its timed slices summed. */
+interface EngineRun {
+  engine: EngineName;
+  corpus: CorpusName;
+  analysis: AnalysisName;
+  round: number;
+  docs: number;
+  buildMs: number;
+  buildCpuMs: number;
+  heapBytes: number;
+  evaluations: number;
+  queryMs: number;
+  queryCpuMs: number;
+  hits: number;
+  /** Load average at the end of each slice. */
+  loads: number[];
+  top: string[][];
+  topDigest: string;
+}
+
+/**
+ * One round of one corpus and analysis: the engines built one after the other in fresh processes, then
+ * timed in interleaved slices; returns their runs in `list` order.
+ */
+async function runRound(list: readonly EngineName[], order: readonly EngineName[], corpus: CorpusName, analysis: AnalysisName, round: number, evaluations: number): Promise<EngineRun[]> {
+  const procs = new Map<EngineName, EngineProcess>();
+  const runs = new Map<EngineName, EngineRun>();
+  for (const e of order) {
+    const p = new EngineProcess(e, corpus, analysis, evaluations);
+    const { kind: _ready, ...built } = await p.next('ready');
+    procs.set(e, p);
+    runs.set(e, { engine: e, corpus, analysis, round, ...built, queryMs: 0, queryCpuMs: 0, hits: 0, loads: [], top: [], topDigest: '' });
+  }
+  const total = runs.get(order[0])!.evaluations;
+  const size = Math.ceil(total / blocks);
+  for (let b = 0, from = 0; from < total; b++, from += size) {
+    for (let i = 0; i < order.length; i++) {
+      const e = order[(i + b) % order.length];
+      const t = await procs.get(e)!.send({ cmd: 'time', from, to: Math.min(total, from + size) }, 'timed');
+      const r = runs.get(e)!;
+      r.queryMs += t.wallMs;
+      r.queryCpuMs += t.cpuMs;
+      r.hits += t.hits;
+      r.loads.push(t.load);
+    }
+  }
+  for (const e of order) {
+    const { top, topDigest } = await procs.get(e)!.send({ cmd: 'top' }, 'top');
+    Object.assign(runs.get(e)!, { top, topDigest });
+  }
+  return list.map((e) => runs.get(e)!);
+}
+
+/** The reference's answers (it is not timed). */
+async function referenceTop(corpus: CorpusName, analysis: AnalysisName): Promise<string[][]> {
+  const p = new EngineProcess('reference', corpus, analysis, 0);
+  await p.next('ready');
+  return (await p.send({ cmd: 'top' }, 'top')).top;
 }
 
 const qps = (r: EngineRun) => r.evaluations / (r.queryMs / 1000);
@@ -112,7 +218,7 @@ async function main(): Promise<void> {
   const reference = new Map<string, string[][]>();
   for (const c of corpora) {
     for (const a of analyses) {
-      reference.set(key(c, a), run('reference', c, a, 0).top);
+      reference.set(key(c, a), await referenceTop(c, a));
       console.error(`reference answers: ${c} / ${a}`);
     }
   }
@@ -123,11 +229,9 @@ async function main(): Promise<void> {
     for (const c of corpora) {
       for (const a of analyses) {
         const k = key(c, a);
-        const round: EngineRun[] = [];
-        for (const e of order) {
-          const x = run(e, c, a, queries);
-          round[engines.indexOf(e)] = x;
-          console.error(`round ${r + 1}/${rounds} ${c} / ${a} ${e}: ${int(qps(x))} q/s, build ${(x.buildMs / 1000).toFixed(1)} s, load ${x.load.toFixed(1)}`);
+        const round = await runRound(engines, order, c, a, r, queries);
+        for (const x of round) {
+          console.error(`round ${r + 1}/${rounds} ${c} / ${a} ${x.engine}: ${int(qps(x))} q/s, build ${(x.buildMs / 1000).toFixed(1)} s, load ${median(x.loads).toFixed(1)}`);
         }
         if (!runs.has(k)) runs.set(k, []);
         runs.get(k)!.push(round);
@@ -150,7 +254,7 @@ async function main(): Promise<void> {
       console.log(`### ${spec.label}, analysis \`${a}\`: ${ANALYSES[a].label}\n`);
       console.log(
         `${int(first[0].docs)} documents; ${spec.queriesLabel}, ${int(evaluations)} timed evaluations a run; ${rounds} rounds; load average ${spread(
-          byRound.flat().map((x) => x.load),
+          byRound.flat().flatMap((x) => x.loads),
           (x) => x.toFixed(1),
         )}\n`,
       );

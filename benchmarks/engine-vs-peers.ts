@@ -20,7 +20,7 @@
  *   (benchmarks/engines.ts) and with MiniSearch.
  * - `--json PATH`: also write every run's record (EngineRun, without the top 10s) there.
  *
- * - `--blocks N` [10]: slices the timed evaluations are cut into (below).
+ * - `--blocks N` [20]: slices the timed evaluations are cut into (below).
  *
  * A round, for each corpus and analysis: one fresh process per engine (benchmarks/engine-run.ts), started
  * and built one after the other while the others wait idle; then the timed evaluations in `--blocks`
@@ -85,7 +85,7 @@ const corpora = listArg('corpora', CORPUS_NAMES, CORPUS_NAMES).filter((c) => {
   console.log(`${CORPORA[c].label} skipped: ${CORPORA[c].docs} not found`);
   return false;
 });
-const blocks = countArg('blocks', 10, 1);
+const blocks = countArg('blocks', 20, 1);
 const jsonPath = arg('json', '');
 const child = fileURLToPath(new URL('./engine-run.ts', import.meta.url));
 

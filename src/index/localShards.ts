@@ -55,8 +55,9 @@ export class LocalShards implements ShardSet {
   }
 
   async update(ops: readonly UpdateOp[]): Promise<UpdateResult> {
-    this.statsCache.clear();
-    return this.group.update(ops);
+    const r = this.group.update(ops);
+    this.statsCache.forget(r.changedTerms);
+    return r;
   }
 
   async close(): Promise<void> {

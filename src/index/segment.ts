@@ -119,7 +119,7 @@ export class Segment {
   }
 
   /** Tombstones a document; returns false if it was already deleted. */
-  delete(local: number): boolean {
+  delete(local: number, changed?: Set<string>): boolean {
     if (this.deleted[local]) return false;
     this.deleted[local] = 1;
     this.liveCount--;
@@ -127,6 +127,7 @@ export class Segment {
     const dd = (this.deletedDf ??= new Int32Array(this.terms.length));
     this.forEachTermOf(local, (o) => {
       dd[o]++;
+      changed?.add(this.terms[o]);
     });
     return true;
   }

@@ -191,15 +191,17 @@ export class ShardGroup {
   }
 
   update(ops: readonly UpdateOp[]): UpdateResult {
-    const out: UpdateResult = { applied: 0, unknownDeletes: [] };
+    const out: UpdateResult = { applied: 0, unknownDeletes: [], changedTerms: [] };
     const posOf = new Map(this.order.map((s, pos) => [s, pos] as const));
+    const changed = new Set<string>();
     for (const [s, list] of routeUpdates(ops, this.shardCount)) {
       const pos = posOf.get(s);
       if (pos === undefined) continue;
-      const r = applyUpdates(this.shard(pos), this.analyzer, list, (t) => this.noteTerm(t, pos));
+      const r = applyUpdates(this.shard(pos), this.analyzer, list, (t) => this.noteTerm(t, pos), changed);
       out.applied += r.applied;
       out.unknownDeletes.push(...r.unknownDeletes);
     }
+    out.changedTerms = [...changed];
     return out;
   }
 

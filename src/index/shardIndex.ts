@@ -141,15 +141,16 @@ export class ShardIndex {
   }
 
   /** Adds or replaces documents; within a batch the last version of an id wins. */
-  upsert(docs: readonly AnalyzedDoc[]): void {
+  upsert(docs: readonly AnalyzedDoc[], changed?: Set<string>): void {
     if (docs.length === 0) return;
     const last = new Map<string, number>();
     docs.forEach((d, i) => last.set(d.id, i));
     const b = new SegmentBuilder();
     docs.forEach((d, i) => {
       if (last.get(d.id) !== i) return;
-      this.remove(d.id);
+      this.remove(d.id, changed);
       b.add(d.id, d.terms);
+      if (changed) for (const t of d.terms) changed.add(t);
     });
     this.attach(b.finish(this.options.storage));
     this.version++;
@@ -157,9 +158,9 @@ export class ShardIndex {
   }
 
   /** Deletes documents by id; returns the ids that were not there. */
-  delete(ids: readonly string[]): string[] {
+  delete(ids: readonly string[], changed?: Set<string>): string[] {
     const unknown: string[] = [];
-    for (const id of ids) if (!this.remove(id)) unknown.push(id);
+    for (const id of ids) if (!this.remove(id, changed)) unknown.push(id);
     if (unknown.length < ids.length) {
       this.version++;
       this.maybeMerge();
@@ -167,12 +168,12 @@ export class ShardIndex {
     return unknown;
   }
 
-  private remove(id: string): boolean {
+  private remove(id: string, changed?: Set<string>): boolean {
     const l = this.loc.get(id);
     if (l === undefined) return false;
     const seg = this.bySerial.get(Math.floor(l / LOC_SCALE));
     invariant(seg, `segment of ${id}`);
-    seg.delete(l % LOC_SCALE);
+    seg.delete(l % LOC_SCALE, changed);
     this.loc.delete(id);
     return true;
   }

@@ -168,6 +168,11 @@ export class StatsCache {
     this.df.clear();
     this.totals = null;
   }
+  /** After changes: forgets these terms' frequencies and the totals; what else it knew still holds. */
+  forget(terms: readonly string[]): void {
+    for (const t of terms) this.df.delete(t);
+    this.totals = null;
+  }
 }
 
 /** Merges each request's per-shard results (outer index: shard) into one result per request. */

@@ -9,6 +9,11 @@ export interface UpdateResult {
   applied: number;
   /** Deletes of ids that were not in the collection: counted and reported, never fatal. */
   unknownDeletes: string[];
+  /**
+   * Every term whose document frequency these changes may have moved (the terms of documents added,
+   * replaced or deleted): a statistics cache forgets only these, not every term it knew.
+   */
+  changedTerms: string[];
 }
 
 /** Groups update operations by owning shard, keeping their order. */
@@ -24,11 +29,11 @@ export function routeUpdates(ops: readonly UpdateOp[], shardCount: number): Map<
 }
 
 /** Applies one shard's operations in order: runs of upserts become one delta segment. */
-export function applyUpdates(index: ShardIndex, analyzer: Analyzer, ops: readonly UpdateOp[], onTerm?: (term: string) => void): UpdateResult {
+export function applyUpdates(index: ShardIndex, analyzer: Analyzer, ops: readonly UpdateOp[], onTerm?: (term: string) => void, changed = new Set<string>()): UpdateResult {
   const unknownDeletes: string[] = [];
   let pending: { id: string; terms: string[] }[] = [];
   const flush = () => {
-    index.upsert(pending);
+    index.upsert(pending, changed);
     pending = [];
   };
   for (const op of ops) {
@@ -39,10 +44,10 @@ export function applyUpdates(index: ShardIndex, analyzer: Analyzer, ops: readonl
     } else {
       // A pending upsert of the same id must land before its delete.
       if (pending.some((p) => p.id === op.id)) flush();
-      unknownDeletes.push(...index.delete([op.id]));
+      unknownDeletes.push(...index.delete([op.id], changed));
     }
   }
   flush();
-  return { applied: ops.length - unknownDeletes.length, unknownDeletes };
+  return { applied: ops.length - unknownDeletes.length, unknownDeletes, changedTerms: [...changed] };
 }
 

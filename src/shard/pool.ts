@@ -132,9 +132,16 @@ export class WorkerShards implements ShardSet {
   }
 
   async update(ops: readonly UpdateOp[]): Promise<UpdateResult> {
-    this.statsCache.clear();
-    const parts = await Promise.all(this.pools.map((p) => call<UpdateResult>(p, { type: 'update', set: this.set, ops: [...ops] })));
-    return { applied: parts.reduce((a, p) => a + p.applied, 0), unknownDeletes: parts.flatMap((p) => p.unknownDeletes) };
+    let parts: UpdateResult[];
+    try {
+      parts = await Promise.all(this.pools.map((p) => call<UpdateResult>(p, { type: 'update', set: this.set, ops: [...ops] })));
+    } catch (e) {
+      this.statsCache.clear(); // some workers may have applied their part: trust no frequency
+      throw e;
+    }
+    const changedTerms = [...new Set(parts.flatMap((p) => p.changedTerms))];
+    this.statsCache.forget(changedTerms);
+    return { applied: parts.reduce((a, p) => a + p.applied, 0), unknownDeletes: parts.flatMap((p) => p.unknownDeletes), changedTerms };
   }
 
   /** Drops this set in the workers; the last set open on them ends the threads. */

@@ -52,6 +52,27 @@ describe.each(impls)('ShardSet contract: %s', (_name, open) => {
     }
   });
 
+  it('after updates, scores with the collection statistics of the changed collection, not remembered ones', async () => {
+    // Documents holding the queries' own terms, so their frequencies move.
+    const ops = [
+      ...requests.slice(0, 6).map((r, i) => ({ op: 'upsert' as const, id: `extra-${i}`, text: r.terms.map((t) => t.term).join(' ') })),
+      { op: 'delete' as const, id: '1' },
+      { op: 'upsert' as const, id: '2', text: 'flutter' },
+    ];
+    const warm = await open(spec(4));
+    const cold = await open(spec(4));
+    try {
+      await warm.search(requests); // the statistics of every request term are now remembered
+      await warm.update(ops);
+      await cold.update(ops);
+      expect(await warm.search(requests)).toEqual(await cold.search(requests));
+      expect(await warm.work(requests)).toEqual(await cold.work(requests));
+    } finally {
+      await warm.close();
+      await cold.close();
+    }
+  });
+
   it('merges shard results into exactly the single-shard ranking', async () => {
     const set = await open(spec(13));
     try {

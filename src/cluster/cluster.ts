@@ -2,7 +2,7 @@ import { errors, type Rng } from '../core/index.ts';
 import type { HardwarePreset } from '../hardware/index.ts';
 import type { Clock } from '../sim/index.ts';
 import { MachineBank, type IndexMode } from './machines.ts';
-import { PendingLeaf, Router } from './router.ts';
+import { PendingLeaf, Router, type HedgeOptions } from './router.ts';
 import { replicaSelector, type SelectionPolicy } from './selection.ts';
 import type { QueryOutcome, ServingFigures, ServingModel } from './serving.ts';
 import type { PreparedQuery, ServiceModel } from './service.ts';
@@ -26,6 +26,19 @@ export interface ClusterOptions {
   hops: boolean;
   /** Machines whose requests can be cancelled and that can fail (see `MachineBank`); default off. */
   tracked?: boolean;
+  /** The router's deadline for partial answers (see RouterOptions.deadlineMs). */
+  deadlineMs?: number;
+  hedge?: HedgeOptions;
+  /**
+   * A share of the machines (chosen by the seed) that serve `factor` times slower (The Tail at Scale's
+   * slow machines: contention, throttling, a bad disk).
+   */
+  slowMachines?: { share: number; factor: number };
+}
+
+/** The router's tail tolerance cancels requests, so it needs a tracked bank. */
+function needsTracking(o: ClusterOptions): boolean {
+  return o.tracked === true || o.deadlineMs !== undefined || o.hedge !== undefined;
 }
 
 /**
@@ -55,13 +68,32 @@ export class SimulatedCluster implements ServingModel {
     this.replicas = o.replicas;
     this.machines = o.shards * o.replicas;
     this.hardware = o.hardware;
-    this.router = new Router(clock, { shards: o.shards, replicas: o.replicas, hardware: o.hardware, hops: o.hops }, service, replicaSelector(o.selection, o.shards, rng.fork('replica-selection')));
+    checkTail(o);
+    this.router = new Router(
+      clock,
+      { shards: o.shards, replicas: o.replicas, hardware: o.hardware, hops: o.hops, deadlineMs: o.deadlineMs, hedge: o.hedge },
+      service,
+      replicaSelector(o.selection, o.shards, rng.fork('replica-selection')),
+    );
     this.bank = new MachineBank<PendingLeaf>(
       clock,
-      { machines: this.machines, cores: o.cores, disks: o.disks, mode: o.mode, hardware: o.hardware, cacheBytes: o.cacheBytes, tracked: o.tracked },
+      { machines: this.machines, cores: o.cores, disks: o.disks, mode: o.mode, hardware: o.hardware, cacheBytes: o.cacheBytes, tracked: needsTracking(o) },
       this.router,
     );
     this.router.attach(this.bank);
+    if (o.slowMachines) this.slowDown(o.slowMachines, rng.fork('slow-machines'));
+  }
+
+  /** Makes round(share x machines) machines, a seeded sample, `factor` times slower. */
+  private slowDown(slow: { share: number; factor: number }, rng: Rng): void {
+    const ids = Array.from({ length: this.machines }, (_, i) => i);
+    const n = Math.round(slow.share * this.machines);
+    // A partial Fisher-Yates shuffle: the first n of a uniform permutation.
+    for (let i = 0; i < n; i++) {
+      const j = i + rng.int(this.machines - i);
+      [ids[i], ids[j]] = [ids[j], ids[i]];
+      this.bank.setSlowdown(ids[i], slow.factor);
+    }
   }
 
   submit(q: PreparedQuery, onDone: (o: QueryOutcome) => void): void {
@@ -82,6 +114,7 @@ export class SimulatedCluster implements ServingModel {
   startMeasuring(): void {
     this.bank.startMeasuring(this.clock.nowMs);
     this.router.shardBusyMs.fill(0);
+    this.router.counters.reset();
   }
   stopMeasuring(): void {
     this.bank.stopMeasuring();
@@ -89,6 +122,28 @@ export class SimulatedCluster implements ServingModel {
 
   figures(startMs: number, endMs: number): ServingFigures {
     const { cpu, disk } = this.bank.utilisation(startMs, endMs);
-    return { cpu, disk, shardBusyMs: this.router.shardBusyMs.slice(), updateBusyMs: this.bank.updateBusyMs, serversPerMachine: this.options.cores + this.options.disks };
+    const c = this.router.counters;
+    return {
+      cpu,
+      disk,
+      shardBusyMs: this.router.shardBusyMs.slice(),
+      updateBusyMs: this.bank.updateBusyMs,
+      serversPerMachine: this.options.cores + this.options.disks,
+      leafRequests: { first: c.firstCopies, extra: c.extraCopies, cancelled: c.cancelled },
+    };
+  }
+}
+
+/** The tail options' ranges, named as the scenario names them. */
+function checkTail(o: ClusterOptions): void {
+  if (o.deadlineMs !== undefined && !(o.deadlineMs > 0 && o.deadlineMs < Infinity)) throw errors.option('router.deadlineMs', 'a positive number of milliseconds', o.deadlineMs);
+  if (o.hedge) {
+    const a = o.hedge.afterMs;
+    if (a !== 'p95' && !(a >= 0 && a < Infinity)) throw errors.option('router.hedge.afterMs', 'a delay of 0 ms or more, or "p95"', a);
+    if (!(o.hedge.maxExtraShare >= 0 && o.hedge.maxExtraShare <= 1)) throw errors.option('router.hedge.maxExtraShare', 'a share from 0 to 1', o.hedge.maxExtraShare);
+  }
+  if (o.slowMachines) {
+    if (!(o.slowMachines.share >= 0 && o.slowMachines.share <= 1)) throw errors.option('faults.slowMachines.share', 'a share from 0 to 1', o.slowMachines.share);
+    if (!(o.slowMachines.factor >= 1 && o.slowMachines.factor < Infinity)) throw errors.option('faults.slowMachines.factor', 'a factor of 1 or more', o.slowMachines.factor);
   }
 }

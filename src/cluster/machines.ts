@@ -229,6 +229,11 @@ export class MachineBank<T> {
     this.listener.leafDone(token, doneMs);
   };
 
+  /** Whether requests can be cancelled and machines fail (MachineOptions.tracked). */
+  get tracked(): boolean {
+    return this.track !== null;
+  }
+
   /** The leaf id `request` gave its last request (tracked banks), for `cancel`. */
   get lastLeaf(): number {
     return this.tracker().last;

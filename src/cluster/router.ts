@@ -1,5 +1,6 @@
 import { invariant } from '../core/index.ts';
 import { HIT_BYTES, MESSAGE_OVERHEAD_BYTES, QUERY_BYTES_PER_TERM, busyJoules, mergeCpuMs, networkMs, type HardwarePreset } from '../hardware/index.ts';
+import { LatencyRecorder } from '../metrics/index.ts';
 import type { Clock } from '../sim/index.ts';
 import { LeafCharge, type LeafListener, type MachineBank } from './machines.ts';
 import type { ReplicaSelector } from './selection.ts';
@@ -16,13 +17,54 @@ export interface RouterOptions {
    * distribution stands for the whole leaf request, so closed forms apply exactly.
    */
   hops: boolean;
+  /**
+   * Answer a query this long after it reached the router with the shards answered by then (partial
+   * results: coverage below 1); the leaves still out are cancelled. Needs a tracked machine bank.
+   */
+  deadlineMs?: number;
+  /** Hedged requests; needs a tracked machine bank. */
+  hedge?: HedgeOptions;
+}
+
+/**
+ * Hedged requests (Dean and Barroso, "The Tail at Scale", CACM 56(2), 2013): a leaf request not answered
+ * after a delay is sent again to another replica; the first answer is used and the other copy cancelled.
+ */
+export interface HedgeOptions {
+  /** The delay: fixed, or the 95th percentile of leaf latency observed so far (the paper's choice). */
+  afterMs: number | 'p95';
+  /** Second copies at most this share of first ones (the paper's hedges added about 2 %). */
+  maxExtraShare: number;
+}
+
+/** Leaf answers observed before a 'p95' hedge delay is trusted, and between its refreshes. */
+const HEDGE_WARMUP_LEAVES = 1000;
+
+/** What the router did beyond one request per shard, counted while measuring. */
+export class RouterCounters {
+  /** Leaf requests sent as first copies, and as hedges beyond them. */
+  firstCopies = 0;
+  extraCopies = 0;
+  /** Leaf requests cancelled (the twin answered first, or the deadline passed). */
+  cancelled = 0;
+  reset(): void {
+    this.firstCopies = this.extraCopies = this.cancelled = 0;
+  }
 }
 
 /** One query between its arrival at the router and its answer. */
 interface InFlight {
   q: PreparedQuery;
   netOutMs: number;
+  /** Shards not yet answered, failed or given up. */
   pending: number;
+  /** When the router answers with what it has (Infinity: no deadline). */
+  deadlineAtMs: number;
+  /** Shards whose answer came after the deadline or never. */
+  late: number;
+  finished: boolean;
+  /** With hedges or a deadline: per shard, the copies out (undefined: not sent yet; null: settled). */
+  copies: (PendingLeaf[] | null | undefined)[] | null;
   maxDoneMs: number;
   /** The last leaf to answer so far: its service time, by kind. */
   critical: LeafPath;
@@ -55,6 +97,11 @@ const NO_PATH = new LeafPath();
 export class PendingLeaf {
   f: InFlight | null = null;
   machine = 0;
+  shard = 0;
+  replica = 0;
+  /** The bank's id of the request (tracked banks), to cancel it. */
+  leafId = -1;
+  sentMs = 0;
   netBackMs = 0;
   readonly path = new LeafPath();
   hits = 0;
@@ -65,6 +112,10 @@ export class PendingLeaf {
  * replica the selection policy picks (passing over replicas out of rotation); each leaf's answer comes
  * back after another hop, and the router merges all shards' hits. The router itself is not a bottleneck:
  * merging costs CPU time on the critical path but does not queue.
+ *
+ * Tail tolerance (RouterOptions): a deadline answers with the shards answered by then, and hedged
+ * requests send a late leaf request again to another replica. Both cancel requests, so they need a
+ * tracked machine bank, and they keep one record per copy rather than pooled ones.
  */
 export class Router implements LeafListener<PendingLeaf> {
   private machinesBank: MachineBank<PendingLeaf> | null = null;
@@ -84,6 +135,15 @@ export class Router implements LeafListener<PendingLeaf> {
   private readonly load = (r: number): number => this.outstanding.count(this.loadBase + r, this.loadNowMs);
   /** Network time of a leaf's reply, by hit count (memoised: it is on every leaf's path). */
   private readonly replyMsByHits: number[] = [];
+  readonly counters = new RouterCounters();
+  /** Hedges and deadlines follow each copy of a leaf request. */
+  private readonly followsCopies: boolean;
+  private hedgeAfterMs = Infinity;
+  private readonly leafMs: LatencyRecorder | null;
+  private leafAnswersSinceRefresh = 0;
+  /** The hedge budget's own count, over the whole run (the counters only count the measured window). */
+  private requestsSent = 0;
+  private hedgesSent = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -95,10 +155,14 @@ export class Router implements LeafListener<PendingLeaf> {
     this.outstanding = new Outstanding(machines);
     this.tracksLoad = options.replicas > 1 && selector.usesLoad;
     this.shardBusyMs = new Float64Array(options.shards);
+    this.followsCopies = options.hedge !== undefined || options.deadlineMs !== undefined;
+    this.leafMs = options.hedge?.afterMs === 'p95' ? new LatencyRecorder() : null;
+    if (options.hedge && options.hedge.afterMs !== 'p95') this.hedgeAfterMs = options.hedge.afterMs;
   }
 
   /** The machines the router sends leaf requests to (their listener is this router). */
   attach(machines: MachineBank<PendingLeaf>): void {
+    invariant(!this.followsCopies || machines.tracked, 'hedges and deadlines cancel requests: they need a tracked machine bank');
     this.machinesBank = machines;
   }
 
@@ -120,6 +184,10 @@ export class Router implements LeafListener<PendingLeaf> {
       q,
       netOutMs,
       pending: this.options.shards,
+      deadlineAtMs: this.options.deadlineMs !== undefined ? arrivalMs + this.options.deadlineMs : Infinity,
+      late: 0,
+      finished: false,
+      copies: this.followsCopies ? new Array<undefined>(this.options.shards).fill(undefined) : null,
       maxDoneMs: arrivalMs,
       critical: new LeafPath(),
       hits: 0,
@@ -135,6 +203,7 @@ export class Router implements LeafListener<PendingLeaf> {
         cacheLookups: 0,
         cacheHits: 0,
         failedLeaves: 0,
+        coverage: 1,
         path: { networkMs: 0, seekMs: 0, rotationMs: 0, transferMs: 0, cpuMs: 0, mergeMs: 0 },
       },
       onDone,
@@ -143,9 +212,62 @@ export class Router implements LeafListener<PendingLeaf> {
     // station's arrivals in time order.
     if (netOutMs === 0) this.fanOut(f);
     else this.clock.atWith(arrivalMs + netOutMs, this.fanOut, f);
+    if (f.deadlineAtMs < Infinity) this.clock.atWith(f.deadlineAtMs, this.deadlinePassed, f);
+  }
+
+  /** The deadline: the shards still out are given up and their requests cancelled. */
+  private readonly deadlinePassed = (f: InFlight): void => {
+    if (f.finished) return;
+    const now = this.clock.nowMs;
+    for (let s = 0; s < f.copies!.length; s++) {
+      const out = f.copies![s];
+      if (out === null) continue;
+      if (out !== undefined) for (const p of out) this.cancelCopy(p, now);
+      f.copies![s] = null;
+      f.late++;
+      f.pending--;
+    }
+    this.finish(f);
+  };
+
+  /** Takes a copy back from its machine (it will not answer); false when it had already ended. */
+  private cancelCopy(p: PendingLeaf, nowMs: number): void {
+    if (p.f === null) return;
+    p.f = null;
+    if (this.machines.cancel(p.leafId, nowMs)) {
+      if (this.tracksLoad) this.outstanding.drop(p.machine);
+      if (this.machines.measuring) this.counters.cancelled++;
+    }
+  }
+
+  /** A hedge's moment: the shard still unanswered, a second copy goes to another replica (within budget). */
+  private readonly hedgeDue = (p: PendingLeaf): void => {
+    const f = p.f;
+    if (f === null || f.finished) return;
+    const out = f.copies![p.shard];
+    if (!out || out.length > 1) return;
+    if (this.hedgesSent >= this.options.hedge!.maxExtraShare * this.requestsSent) return;
+    const replica = this.otherReplica(p.shard, p.replica, this.clock.nowMs);
+    if (replica < 0) return;
+    this.hedgesSent++;
+    if (this.machines.measuring) this.counters.extraCopies++;
+    this.send(f, p.shard, replica, false);
+  };
+
+  /** The next replica after `replica` that may serve now, or -1. */
+  private otherReplica(shard: number, replica: number, nowMs: number): number {
+    const R = this.options.replicas;
+    for (let i = 1; i < R; i++) {
+      const r = (replica + i) % R;
+      if (this.outOfRotation?.(r, nowMs)) continue;
+      if (!this.machines.isUp(shard * R + r)) continue;
+      return r;
+    }
+    return -1;
   }
 
   private readonly fanOut = (f: InFlight): void => {
+    if (f.finished) return; // the deadline came first
     for (let s = 0; s < this.options.shards; s++) this.leaf(f, s);
   };
 
@@ -161,14 +283,27 @@ export class Router implements LeafListener<PendingLeaf> {
   }
 
   private leaf(f: InFlight, shard: number): void {
+    this.send(f, shard, this.replicaFor(shard, this.clock.nowMs), true);
+  }
+
+  /** Sends one copy of the query's request for `shard` to `replica`. */
+  private send(f: InFlight, shard: number, replica: number, first: boolean): void {
     const now = this.clock.nowMs;
-    const machine = shard * this.options.replicas + this.replicaFor(shard, now);
+    const machine = shard * this.options.replicas + replica;
     const d = this.demand;
     this.service.demand(f.q, shard, d);
     const c = this.charge;
-    const p = this.pendingPool.pop() ?? new PendingLeaf();
+    // A followed copy is referred to by its twin and its timers: never pooled.
+    const p = this.followsCopies ? new PendingLeaf() : (this.pendingPool.pop() ?? new PendingLeaf());
     p.f = f;
     p.machine = machine;
+    p.shard = shard;
+    p.replica = replica;
+    p.sentMs = now;
+    if (first) {
+      this.requestsSent++;
+      if (this.machines.measuring) this.counters.firstCopies++;
+    }
     const machineDoneMs = this.machines.request(machine, d, now, c, p);
     const out = f.out;
     out.seeks += c.seeks;
@@ -197,42 +332,92 @@ export class Router implements LeafListener<PendingLeaf> {
       return;
     }
     if (this.tracksLoad) this.outstanding.addUnknown(machine);
+    if (!this.followsCopies) return;
+    p.leafId = this.machines.lastLeaf;
+    const copies = f.copies!;
+    if (first) copies[shard] = [p];
+    else copies[shard]!.push(p);
+    if (first && this.options.hedge && this.hedgeAfterMs < Infinity) this.clock.atWith(now + this.hedgeAfterMs, this.hedgeDue, p);
   }
 
   /** A leaf answered at `doneMs`: its record back to the pool, its answer to its query. */
   private release(p: PendingLeaf, doneMs: number): void {
     const f = p.f!;
     p.f = null;
-    this.pendingPool.push(p);
+    if (!this.followsCopies) this.pendingPool.push(p);
+    else if (!this.settleCopies(f, p, false)) return;
     this.answered(f, doneMs, p.path, p.hits);
+  }
+
+  /**
+   * The first copy of a shard's request to end wins: its twins are cancelled. False when the shard was
+   * settled already (a copy that failed while its twin is still out leaves the shard to the twin).
+   */
+  private settleCopies(f: InFlight, p: PendingLeaf, failed: boolean): boolean {
+    const out = f.copies![p.shard];
+    if (!out) return false;
+    if (failed && out.some((x) => x !== p && x.f !== null)) return false;
+    f.copies![p.shard] = null;
+    for (const x of out) if (x !== p) this.cancelCopy(x, this.clock.nowMs);
+    return true;
   }
 
   /** The machine answers a pending leaf at `machineDoneMs`. */
   leafDone(p: PendingLeaf, machineDoneMs: number): void {
     const doneMs = machineDoneMs + p.netBackMs;
     if (this.tracksLoad) this.outstanding.resolve(p.machine, doneMs, true);
+    if (this.leafMs !== null) this.observeLeaf(doneMs - p.sentMs);
     this.release(p, doneMs);
+  }
+
+  /** Keeps the 'p95' hedge delay current: the observed leaf latencies' 95th percentile. */
+  private observeLeaf(latencyMs: number): void {
+    this.leafMs!.record(latencyMs);
+    if (++this.leafAnswersSinceRefresh >= HEDGE_WARMUP_LEAVES) {
+      this.leafAnswersSinceRefresh = 0;
+      this.hedgeAfterMs = this.leafMs!.percentileMs(95);
+    }
   }
 
   /** A pending leaf's machine failed: the shard is missing from this query's answer. */
   leafFailed(p: PendingLeaf, atMs: number): void {
     if (this.tracksLoad) this.outstanding.drop(p.machine);
-    p.f!.out.failedLeaves++;
     p.hits = 0;
     p.path.copy(NO_PATH);
-    this.release(p, atMs);
+    const f = p.f!;
+    if (this.followsCopies && !this.settleCopies(f, p, true)) {
+      p.f = null;
+      return;
+    }
+    f.out.failedLeaves++;
+    p.f = null;
+    if (!this.followsCopies) this.pendingPool.push(p);
+    this.answered(f, atMs, p.path, 0);
   }
 
+  /** A shard answered (or failed: no hits, no path) at `doneMs`; after the deadline it counts as late. */
   private answered(f: InFlight, doneMs: number, path: LeafPath, hits: number): void {
-    if (doneMs >= f.maxDoneMs) {
-      f.maxDoneMs = doneMs;
-      f.critical.copy(path);
-    }
-    f.hits += hits;
+    if (f.finished) return;
     invariant(f.pending > 0, 'leaf answered twice');
-    if (--f.pending > 0) return;
+    f.pending--;
+    if (doneMs > f.deadlineAtMs) f.late++;
+    else {
+      if (doneMs >= f.maxDoneMs) {
+        f.maxDoneMs = doneMs;
+        f.critical.copy(path);
+      }
+      f.hits += hits;
+    }
+    if (f.pending === 0) this.finish(f);
+  }
+
+  /** Every shard answered, failed or given up: the merge, then the query's answer. */
+  private finish(f: InFlight): void {
+    f.finished = true;
     const mergeMs = this.options.hops ? mergeCpuMs(this.options.hardware.cpu, f.hits) : 0;
-    f.out.doneMs = f.maxDoneMs + mergeMs;
+    const shards = this.options.shards;
+    f.out.coverage = (shards - f.late - f.out.failedLeaves) / shards;
+    f.out.doneMs = (f.late > 0 ? f.deadlineAtMs : f.maxDoneMs) + mergeMs;
     f.out.serviceMs = f.critical.serviceMs + mergeMs;
     const critical = f.out.path;
     critical.networkMs = f.critical.networkMs;

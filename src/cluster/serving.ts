@@ -16,6 +16,8 @@ export interface QueryOutcome {
   cacheHits: number;
   /** Leaf requests that never answered (their machine failed); 0 in a healthy cluster. */
   failedLeaves: number;
+  /** Share of the shards in the answer (1 unless some failed or missed the router's deadline). */
+  coverage: number;
   /** The service time along the critical path (the last leaf to answer, then the merge), by kind. */
   path: CriticalPath;
 }
@@ -50,6 +52,8 @@ export interface ServingFigures {
   updateBusyMs: number;
   /** Servers per machine (cores + disks): what `updateBusyMs` is a share of, with the window. */
   serversPerMachine: number;
+  /** Leaf requests sent as first copies, as extra copies (hedges), and cancelled, while measuring. */
+  leafRequests: { first: number; extra: number; cancelled: number };
 }
 
 /**

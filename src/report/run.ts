@@ -4,8 +4,9 @@ import type { ReplayResult, TraceLoad } from '../workload/index.ts';
  * Bump when the run JSON changes shape. 2: utilisation and throughputQps count the whole measured window
  * (the warm-up's backlog included); utilisation lists every machine. 3: criticalPath (where a query's time
  * goes); searcher and list sizes in the cluster section; workload.traceLoad, the trace load report.
+ * 4: coverage (share of shards in an answer) and leafRequests (copies sent, hedges, cancellations).
  */
-export const RUN_FORMAT_VERSION = 3;
+export const RUN_FORMAT_VERSION = 4;
 
 /** The modelled index beside the real one it was measured on (docs/DESIGN.md section 2, Scale). */
 export interface IndexReport {
@@ -37,6 +38,9 @@ export interface RunReport extends ReplayResult {
     listSizes: string;
     /** The searcher: exhaustive (null), or its match budget, document order and tiers. */
     searcher: { matchBudget: number; order: string; firstTierShare: number | null; realBudgetPerShard: number | null } | null;
+    /** The router's tail tolerance and the modelled faults, as the scenario set them (null: none). */
+    router: { deadlineMs?: number; hedge?: { afterMs: number | 'p95'; maxExtraShare: number } } | null;
+    faults: { slowMachines?: { share: number; factor: number } } | null;
   };
   index: IndexReport | null;
   workload: { arrival: unknown; trace: string | null; k: number; match: string; skippedLines: number; traceLoad: TraceLoad | null };
@@ -95,6 +99,15 @@ export function formatBytes(b: number): string {
 }
 
 /** The terminal summary: one metric a row. */
+/** Coverage and the router's extra copies, for a run with tail tolerance, faults or partial answers. */
+function tailRows(r: RunReport): [string, string][] {
+  const c = r.coverage;
+  const l = r.leafRequests;
+  const rows: [string, string][] = [['coverage mean / p1 / p10', `${pct(c.mean)} / ${pct(c.p1)} / ${pct(c.p10)} of shards; ${pct(c.fullShare)} of queries answered in full`]];
+  rows.push(['leaf requests a query', `${l.perQuery.toFixed(1)}: ${pct(l.extraShare)} extra copies (hedges), ${pct(l.cancelledShare)} cancelled`]);
+  return rows;
+}
+
 export function runSummaryRows(r: RunReport): [string, string][] {
   const rows: [string, string][] = [
     ['scenario', `${r.scenario.name} (seed ${r.scenario.seed}, service ${r.scenario.service})`],
@@ -135,6 +148,7 @@ export function runSummaryRows(r: RunReport): [string, string][] {
     rows.push(['changes', `${f.changes}: ${f.applied} visible during the run, ${f.pending} later, ${f.rejected} rejected; updates use ${(f.updateUtilisation * 100).toFixed(1)} % of machine time`]);
     rows.push(['staleness', `${(f.staleness * 100).toFixed(2)} % of ${f.returnedDocs} returned documents were older than their latest version`]);
   }
+  if (r.cluster.router || r.cluster.faults || r.coverage.mean < 1) rows.push(...tailRows(r));
   if (r.workload.skippedLines > 0) rows.push(['skipped trace lines', String(r.workload.skippedLines)]);
   return rows;
 }

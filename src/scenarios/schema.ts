@@ -155,6 +155,37 @@ export const ScenarioSchema = z
       })
       .strict()
       .optional(),
+    router: z
+      .object({
+        deadlineMs: posNum
+          .max(86_400_000)
+          .optional()
+          .describe('Answer a query this long after it reached the router with the shards answered by then (coverage below 1); the leaves still out are cancelled.'),
+        hedge: z
+          .object({
+            afterMs: z
+              .union([z.number().min(0).max(86_400_000), z.literal('p95')])
+              .describe('Send a second copy of a leaf request not answered after this delay, or after the observed 95th percentile of leaf latency (Dean and Barroso 2013).'),
+            maxExtraShare: z.number().min(0).max(1).default(0.1).describe('Second copies at most this share of first ones.'),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional()
+      .describe('Tail tolerance at the router (docs/EXPERIMENTS.md, "The price of fan-out").'),
+    faults: z
+      .object({
+        slowMachines: z
+          .object({
+            share: z.number().min(0).max(1).describe('Share of the machines, chosen by the seed, that are slow.'),
+            factor: z.number().min(1).max(1e6).describe('How many times slower they serve.'),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
     slo: z
       .string()
       .refine((t) => tryParseSlo(t) !== null, { message: `must be ${SLO_SHAPE}` })

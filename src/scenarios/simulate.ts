@@ -222,6 +222,9 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
     selection: s.cluster.selection,
     cacheBytes: s.cluster.cacheBytes ?? hw.memory.ramBytes - hw.memory.reservedBytes,
     hops: s.service.kind === 'index',
+    deadlineMs: s.router?.deadlineMs,
+    hedge: s.router?.hedge,
+    slowMachines: s.faults?.slowMachines,
   };
   const traceOptions = { format: s.workload.traceFormat, skipInvalid: options.skipInvalid };
   const tracePath = s.workload.trace ? resolvePath(loaded.baseDir, s.workload.trace) : null;
@@ -319,6 +322,8 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
               realBudgetPerShard: index ? searcherOf(s).realBudgetPerShard(index.realDocs, index.modelledDocs) : null,
             }
           : null,
+        router: s.router ?? null,
+        faults: s.faults ?? null,
       },
       index,
       workload: {

@@ -44,7 +44,17 @@ export interface MeasuredFigures {
    * rest of its latency); `share` is each over the mean latency.
    */
   criticalPath: { meanMs: PathParts; share: PathParts };
+  /**
+   * Share of the shards in a measured query's answer (below 1 when leaves failed or missed the router's
+   * deadline): the mean, the share of queries answered in full, and low percentiles (in 1 % steps).
+   */
+  coverage: { mean: number; fullShare: number; p1: number; p10: number; p50: number };
+  /** Leaf requests while measuring: per measured query, and the share sent as extra copies (hedges). */
+  leafRequests: { perQuery: number; extraShare: number; cancelledShare: number };
 }
+
+/** Coverage is counted in 1 % steps (a query's coverage is rounded down to one). */
+const COVERAGE_STEPS = 100;
 
 export interface PathParts {
   network: number;
@@ -69,7 +79,9 @@ export class Measurement {
   private readonly bucketSize: number;
   private readonly lookups: Float64Array;
   private readonly cacheHits: Float64Array;
-  private readonly totals = { seeks: 0, bytesRead: 0, postingsDecoded: 0, energyJ: 0 };
+  private readonly totals = { seeks: 0, bytesRead: 0, postingsDecoded: 0, energyJ: 0, coverage: 0 };
+  /** Measured queries by coverage, floor(coverage x 100) (index 100: answered in full). */
+  private readonly coverageCounts = new Float64Array(COVERAGE_STEPS + 1);
   private readonly path: PathParts = { network: 0, seek: 0, rotation: 0, transfer: 0, cpu: 0, merge: 0, queueing: 0 };
   private measured = 0;
   private completedCount = 0;
@@ -119,6 +131,8 @@ export class Measurement {
     this.totals.bytesRead += o.bytesRead;
     this.totals.postingsDecoded += o.postingsDecoded;
     this.totals.energyJ += o.energyJ;
+    this.totals.coverage += o.coverage;
+    this.coverageCounts[Math.floor(o.coverage * COVERAGE_STEPS + 1e-9)]++;
     const p = this.path;
     p.network += o.path.networkMs;
     p.seek += o.path.seekMs;
@@ -181,7 +195,21 @@ export class Measurement {
       shardLoad: Array.from(serving.shardBusyMs, (b) => b / windowMs),
       bufferCache: cacheReport ? this.cacheFigures(total) : null,
       criticalPath: this.pathFigures(),
+      coverage: this.coverageFigures(),
+      leafRequests: leafFigures(serving, measured),
     };
+  }
+
+  private coverageFigures(): MeasuredFigures['coverage'] {
+    const n = this.measured;
+    if (n === 0) return { mean: 1, fullShare: 1, p1: 1, p10: 1, p50: 1 };
+    const at = (percentile: number): number => {
+      const rank = Math.ceil((percentile / 100) * n);
+      let seen = 0;
+      for (let i = 0; i <= COVERAGE_STEPS; i++) if ((seen += this.coverageCounts[i]) >= rank) return i / COVERAGE_STEPS;
+      return 1;
+    };
+    return { mean: this.totals.coverage / n, fullShare: this.coverageCounts[COVERAGE_STEPS] / n, p1: at(1), p10: at(10), p50: at(50) };
   }
 
   private pathFigures(): MeasuredFigures['criticalPath'] {
@@ -204,6 +232,12 @@ export class Measurement {
       })).filter((x) => x.fromQuery < total),
     };
   }
+}
+
+function leafFigures(serving: ServingFigures, measured: number): MeasuredFigures['leafRequests'] {
+  const { first, extra, cancelled } = serving.leafRequests;
+  const all = first + extra;
+  return { perQuery: measured > 0 ? all / measured : 0, extraShare: first > 0 ? extra / first : 0, cancelledShare: all > 0 ? cancelled / all : 0 };
 }
 
 function meanMax(xs: Float64Array): MeanSummary {

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { SimulatedCluster, SyntheticServiceModel, type ClusterOptions, type QueryOutcome, type SyntheticService } from '../../src/cluster/index.ts';
+import { Rng } from '../../src/core/index.ts';
+import { HARDWARE_PRESETS } from '../../src/hardware/index.ts';
+import { LatencyRecorder } from '../../src/metrics/index.ts';
+import { Simulation } from '../../src/sim/index.ts';
+import { parseScenario } from '../../src/scenarios/index.ts';
+
+/**
+ * The price of fan-out and what pays it down (Dean and Barroso, "The Tail at Scale", CACM 56(2), 2013),
+ * on the synthetic service so that each figure has a closed form: a leaf request takes 10 ms, and 1 s
+ * with probability p ("slow p of the time").
+ */
+const slowLeaves = (p: number): SyntheticService => ({ kind: 'mixture', parts: [{ p: 1 - p, ms: 10 }, { p, ms: 1000 }] });
+
+function run(o: Partial<ClusterOptions> & { shards: number; replicas: number }, service: SyntheticService, queries: number, gapMs: number, seed = 1) {
+  const sim = new Simulation();
+  const c = new SimulatedCluster(
+    sim,
+    { mode: 'memory', hardware: HARDWARE_PRESETS['2001'], cores: 1, disks: 1, selection: 'random', cacheBytes: 0, hops: false, ...o },
+    new SyntheticServiceModel(service, new Rng(seed).fork('service'), 10),
+    new Rng(seed),
+  );
+  const outcomes: QueryOutcome[] = [];
+  for (let i = 0; i < queries; i++) sim.at(i * gapMs, () => c.submit({ seq: i, termCount: 0, termKeys: new Int32Array(0), work: null }, (x) => outcomes.push(x)));
+  c.startMeasuring();
+  sim.run();
+  const latency = new LatencyRecorder();
+  for (const x of outcomes) latency.record(x.doneMs - x.arrivalMs);
+  return { outcomes, latency, figures: c.figures(0, queries * gapMs) };
+}
+
+describe('slow leaves: the share of queries slowed grows with fan-out (1 - (1 - p)^N)', () => {
+  it.each([
+    [100, 0.01, 0.634],
+    [2000, 0.0001, 0.181],
+  ])('%i leaves each slow %d of the time: %d of queries slow, within 2 points', (shards, p, expected) => {
+    // Queries far apart (2 s > the slowest leaf), so no query waits behind another.
+    const { outcomes } = run({ shards, replicas: 1 }, slowLeaves(p), shards === 100 ? 6000 : 3000, 2000);
+    const slow = outcomes.filter((x) => x.doneMs - x.arrivalMs >= 1000).length / outcomes.length;
+    expect(1 - (1 - p) ** shards).toBeCloseTo(expected, 3);
+    expect(Math.abs(slow - expected)).toBeLessThan(0.02);
+  });
+});
+
+describe('a deadline answers with the shards that made it', () => {
+  it('answers by the deadline, with coverage below 1 exactly when a leaf was slow', () => {
+    const { outcomes, figures } = run({ shards: 100, replicas: 1, deadlineMs: 50 }, slowLeaves(0.01), 4000, 2000);
+    for (const x of outcomes) {
+      expect(x.doneMs - x.arrivalMs).toBeLessThanOrEqual(50);
+      expect(x.coverage).toBeGreaterThan(0.9);
+    }
+    const full = outcomes.filter((x) => x.coverage === 1).length / outcomes.length;
+    expect(Math.abs(full - 0.99 ** 100)).toBeLessThan(0.02);
+    const mean = outcomes.reduce((a, x) => a + x.coverage, 0) / outcomes.length;
+    expect(mean).toBeCloseTo(0.99, 2);
+    // The slow leaves were cancelled at the deadline, not left running.
+    expect(figures.leafRequests.cancelled).toBeGreaterThan(0);
+    expect(figures.leafRequests.cancelled / figures.leafRequests.first).toBeCloseTo(0.01, 2);
+  });
+
+  it('without slow leaves, every query is answered in full and as fast as without a deadline', () => {
+    const a = run({ shards: 20, replicas: 1, deadlineMs: 50 }, { kind: 'deterministic', ms: 10 }, 200, 100);
+    const b = run({ shards: 20, replicas: 1 }, { kind: 'deterministic', ms: 10 }, 200, 100);
+    expect(a.outcomes.map((x) => [x.doneMs, x.coverage])).toEqual(b.outcomes.map((x) => [x.doneMs, 1]));
+  });
+});
+
+describe('hedged requests (a second copy after the observed p95)', () => {
+  // Each query reads from one of 100 servers (one shard, 100 replicas); a server is slow 1 % of the time.
+  const servers = { shards: 1, replicas: 100 };
+  const queries = 40_000;
+
+  it('cut p99.9 at least 5x for under 10 % extra requests', () => {
+    const plain = run(servers, slowLeaves(0.01), queries, 5);
+    const hedged = run({ ...servers, hedge: { afterMs: 'p95', maxExtraShare: 0.1 } }, slowLeaves(0.01), queries, 5);
+    const before = plain.latency.percentileMs(99.9);
+    const after = hedged.latency.percentileMs(99.9);
+    expect(before).toBeGreaterThanOrEqual(1000);
+    expect(before / after).toBeGreaterThanOrEqual(5);
+    const { first, extra } = hedged.figures.leafRequests;
+    expect(first).toBe(queries);
+    expect(extra / first).toBeGreaterThan(0);
+    expect(extra / first).toBeLessThan(0.1);
+    expect(plain.figures.leafRequests.extra).toBe(0);
+  });
+
+  it('never send more extra copies than the budget allows', () => {
+    // A fixed delay shorter than every request would hedge all of them: the budget stops it at 3 %.
+    const { figures, outcomes } = run({ ...servers, hedge: { afterMs: 1, maxExtraShare: 0.03 } }, slowLeaves(0.01), 5000, 5);
+    expect(figures.leafRequests.extra / figures.leafRequests.first).toBeLessThanOrEqual(0.03);
+    expect(figures.leafRequests.extra / figures.leafRequests.first).toBeGreaterThan(0.02);
+    expect(outcomes).toHaveLength(5000);
+    for (const x of outcomes) expect(x.coverage).toBe(1);
+  });
+
+  it('are byte-identical from run to run with the same seed', () => {
+    const a = run({ ...servers, hedge: { afterMs: 'p95', maxExtraShare: 0.1 } }, slowLeaves(0.01), 5000, 5, 3);
+    const b = run({ ...servers, hedge: { afterMs: 'p95', maxExtraShare: 0.1 } }, slowLeaves(0.01), 5000, 5, 3);
+    expect(JSON.stringify(a.outcomes)).toBe(JSON.stringify(b.outcomes));
+  });
+});
+
+describe('slow machines', () => {
+  it('make the seeded share of machines factor times slower', () => {
+    const { outcomes } = run({ shards: 1, replicas: 10, selection: 'round-robin', slowMachines: { share: 0.2, factor: 5 } }, { kind: 'deterministic', ms: 10 }, 100, 100);
+    const latencies = outcomes.map((x) => x.doneMs - x.arrivalMs);
+    expect(latencies.filter((l) => l === 50)).toHaveLength(20);
+    expect(latencies.filter((l) => l === 10)).toHaveLength(80);
+  });
+});
+
+describe('bad tail options are one-line errors naming the field', () => {
+  const ok = {
+    name: 't',
+    workload: { arrival: { kind: 'poisson', qps: 10 }, queries: 2000, warmupQueries: 100 },
+    cluster: { shards: 2, replicas: 2 },
+    service: { kind: 'exponential', meanMs: 10 },
+  };
+  it.each([
+    [{ router: { deadlineMs: 0 } }, /^s\.json: router\.deadlineMs: Too small: expected number to be >0, got 0$/],
+    [{ router: { hedge: { afterMs: -5 } } }, /^s\.json: router\.hedge\.afterMs: .*got -5$/],
+    [{ router: { hedge: { afterMs: 'p99' } } }, /^s\.json: router\.hedge\.afterMs: .*got "p99"$/],
+    [{ faults: { slowMachines: { share: 1.5, factor: 2 } } }, /^s\.json: faults\.slowMachines\.share: Too big: expected number to be <=1, got 1\.5$/],
+    [{ faults: { slowMachines: { share: 0.1, factor: 0.5 } } }, /^s\.json: faults\.slowMachines\.factor: Too small: expected number to be >=1, got 0\.5$/],
+  ])('%j', (extra, message) => {
+    expect(() => parseScenario({ ...ok, ...extra }, 's.json', '.')).toThrow(message);
+  });
+});

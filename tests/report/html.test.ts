@@ -53,7 +53,7 @@ describe('the run and compare pages', () => {
     expect(page).not.toContain('id="freshness"');
   });
 
-  it('shows both sides of a comparison: two CDF series, a shard chart a side, the diff table', () => {
+  it('shows both sides of a comparison: two CDF series, a shard chart a side, the diff and time tables', () => {
     const contender = { ...run, scenario: { ...run.scenario, name: 'other & "quoted"' }, shardLoad: [0.5, 0.25] };
     const page = comparePage({ baseline: run, contender, diff: { 'latencyMs.p99': { baseline: 1, contender: 2, changePct: 100 } } });
     expect(markupOf(page)).not.toMatch(LOADS_OR_RUNS);
@@ -61,6 +61,7 @@ describe('the run and compare pages', () => {
     expect(count(figureOf(page, 'shard-load-1'), /<rect class="bar"/g)).toBe(2);
     expect(page).toContain('other &amp; &quot;quoted&quot;');
     expect(page).toMatch(/<td>latencyMs\.p99<\/td><td>1\.00<\/td><td>2\.00<\/td><td>\+100 %<\/td>/);
+    expect(page).toMatch(/<h2>Where a measured query&#39;s time goes.*<\/h2><table><thead><tr><th>part<\/th><th>baseline<\/th><th>contender<\/th>/);
   });
 });
 

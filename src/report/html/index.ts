@@ -7,7 +7,7 @@ import type { RunReport } from '../run.ts';
 import { runSummaryRows } from '../run.ts';
 import type { SweepPoint, SweepReport } from '../sweep.ts';
 import { layoutText, sweepPointHeader, sweepPointRows } from '../sweep.ts';
-import { STUDY_HEADER, diffRows, formatMetric, studyRows } from '../tables.ts';
+import { RATE_STUDY_HEADER, STUDY_HEADER, diffRows, formatMetric, pathRows, rateStudyRows, studyRows } from '../tables.ts';
 import type { Html } from './markup.ts';
 import { chartGrid, dataTable, page, section } from './page.ts';
 import { freshnessChart, latencyCdfChart, shardLoadCharts, studyCharts, type Side } from './run.ts';
@@ -43,13 +43,21 @@ function studyTables(sides: readonly Side[]): (Html | null)[] {
   return sides.map((s) => (s.report.expansionStudy ? section(`${s.label}: affords ${s.report.expansionStudy.affordableTerms} terms under ${s.report.expansionStudy.slo}`, dataTable(STUDY_HEADER, studyRows(s.report.expansionStudy))) : null));
 }
 
+/** The update-rate study's table for each side that ran it (the study has no chart). */
+function rateStudyTables(sides: readonly Side[]): (Html | null)[] {
+  return sides.map((s) => {
+    const study = s.report.updateRateStudy;
+    return study ? section(`${s.label}: update-rate study, sustains ${study.sustainedRatePerS} changes/s under ${study.slo}`, dataTable(RATE_STUDY_HEADER, rateStudyRows(study))) : null;
+  });
+}
+
 /** The chart sections a run page and a comparison share. */
 function runSections(sides: readonly Side[]): (Html | null)[] {
   return [
     section('Latency', chartGrid([latencyCdfChart(sides)])),
     section('Latency and capacity against query terms', chartGrid(studyCharts(sides)), ...studyTables(sides)),
     section('Load per shard', chartGrid(shardLoadCharts(sides))),
-    section('Freshness', chartGrid([freshnessChart(sides)])),
+    section('Freshness', chartGrid([freshnessChart(sides)]), ...rateStudyTables(sides)),
   ];
 }
 
@@ -65,7 +73,8 @@ export function comparePage(c: ComparePageInput): string {
   ];
   const intro = [`baseline: ${c.baseline.scenario.name}, ${clusterLine(c.baseline)}`, `contender: ${c.contender.scenario.name}, ${clusterLine(c.contender)}`, `workload: ${workloadLine(c.baseline)}`];
   const summary = section('Side by side', dataTable(['metric', 'baseline', 'contender', 'change'], diffRows(c.diff), 'summary'));
-  return page(`searchsim compare: ${c.baseline.scenario.name} vs ${c.contender.scenario.name}`, intro, [summary, ...runSections(sides)]);
+  const path = section("Where a measured query's time goes (mean along its critical path, and share of its latency)", dataTable(['part', 'baseline', 'contender'], pathRows([c.baseline, c.contender])));
+  return page(`searchsim compare: ${c.baseline.scenario.name} vs ${c.contender.scenario.name}`, intro, [summary, path, ...runSections(sides)]);
 }
 
 const axesLine = (r: SweepReport) => r.axes.map((a) => `${a.name} ${a.values.join(', ')}`).join('; ');

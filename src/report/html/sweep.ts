@@ -81,7 +81,7 @@ interface Box {
 }
 
 function cellMarkup(c: Indexed | undefined, b: Box, colour: (p: SweepPoint) => string, m: Measure): Html {
-  if (!c) return html`<rect class="cell empty" x="${b.x}" y="${b.y}" width="${b.w}" height="${b.h}" fill="#fff"/>`;
+  if (!c) return html`<rect class="empty" x="${b.x}" y="${b.y}" width="${b.w}" height="${b.h}" fill="#fff"/>`;
   const fill = colour(c.point);
   const tip = `${layoutText(c.point)}: ${c.point.machines} machines, ${m.label(c.point)}${c.point.meetsSlo ? ', meets the SLO' : ', misses the SLO'}`;
   const text = html`<text class="${lightness(fill) > 140 ? 'on-light' : 'on-dark'}" x="${b.x + b.w / 2}" y="${b.y + b.h / 2 + 4}" text-anchor="middle">${m.label(c.point)}</text>`;

@@ -1,5 +1,5 @@
-import { closeSync, openSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, closeSync, constants, openSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { errors } from '../core/index.ts';
 import { traceLoadLine } from '../report/index.ts';
 import { DEFAULT_TRACE, ignoredSections, type LoadedScenario } from '../scenarios/index.ts';
@@ -27,9 +27,9 @@ export function jsonTarget(value: string | boolean | undefined): string | undefi
  * output path: the file is opened for appending (or created and removed again), which also catches
  * read-only file systems and places that permissions alone do not explain.
  */
-export function checkWritable(file: string): void {
+export function checkWritable(file: string, option = '--json'): void {
   if (file === '-') return;
-  const bad = (why: string) => errors.option('--json', `a file that can be written (${why})`, file);
+  const bad = (why: string) => errors.option(option, `a file that can be written (${why})`, file);
   const folder = dirname(resolve(file));
   let st;
   try {
@@ -50,6 +50,41 @@ export function checkWritable(file: string): void {
     if (!existed) unlinkSync(file);
   } catch (e) {
     throw bad((e as Error).message.split(',')[0]);
+  }
+}
+
+export const HTML_FLAGS = '--html <file>';
+export const HTML_HELP = 'also write a self-contained HTML page of charts to FILE (it loads nothing from the network)';
+
+/**
+ * Where `--html` writes its page, checked at once like `--json`'s file; the folder must be writable too,
+ * because the page is written beside the file first and renamed over it (writeAtomic).
+ */
+export function htmlTarget(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value === '-') throw errors.option('--html', 'a file (a page is not written to stdout)', value);
+  checkWritable(value, '--html');
+  try {
+    accessSync(dirname(resolve(value)), constants.W_OK);
+  } catch {
+    throw errors.option('--html', `a file in a folder that can be written (${dirname(resolve(value))} cannot)`, value);
+  }
+  return value;
+}
+
+/**
+ * Writes `text` to a temporary file beside `file` and renames it over `file`: a reader (a browser left
+ * open on the report, say) sees the old page or the new one, never half of one, and a failed write
+ * leaves the old page as it was.
+ */
+export function writeAtomic(file: string, text: string): void {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw errors.notFound(file, `writable path (${(e as NodeJS.ErrnoException).code ?? 'write failed'})`);
   }
 }
 

@@ -1,3 +1,5 @@
+import { formatMetric } from './tables.ts';
+
 /** Bump when the sweep JSON changes shape. */
 export const SWEEP_FORMAT_VERSION = 1;
 
@@ -55,4 +57,40 @@ export interface SweepReport {
    * fewer machines and a lower p99 at that rate (fixed loads).
    */
   frontier: { byMaxQps: number[]; byP99: { qps: number; points: number[] }[] };
+}
+
+/** A point's layout in words (every axis but the load): `shards 60, replicas 20, mode disk`. */
+export function layoutText(p: SweepPoint): string {
+  return Object.entries(p.params)
+    .filter(([k]) => k !== 'qps')
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+}
+
+/** True when the point is on one of the report's Pareto frontiers. */
+export function onFrontier(r: Pick<SweepReport, 'frontier'>, index: number): boolean {
+  return r.frontier.byMaxQps.includes(index) || r.frontier.byP99.some((f) => f.points.includes(index));
+}
+
+/** The columns of the points table; the load column is named for how the load was chosen. */
+export function sweepPointHeader(r: Pick<SweepReport, 'load'>): string[] {
+  return ['layout', 'machines', r.load === 'find-max-qps' ? 'max q/s' : 'q/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'cpu / disk max', 'bottleneck', 'meets SLO', 'frontier'];
+}
+
+/** One row a point: its layout, machines, load, latency there, utilisation, bottleneck, SLO, frontier. */
+export function sweepPointRows(r: SweepReport): string[][] {
+  const ran = (p: SweepPoint) => p.status === 'ok' && p.qps > 0;
+  const latency = (p: SweepPoint, q: 'p50' | 'p99' | 'p999') => (ran(p) ? formatMetric('latencyMs', p.latencyMs[q]) : '-');
+  return r.points.map((p, i) => [
+    layoutText(p),
+    String(p.machines),
+    p.status === 'ok' ? (p.qps > 0 ? p.qps.toFixed(1) : '0') : '-',
+    latency(p, 'p50'),
+    latency(p, 'p99'),
+    latency(p, 'p999'),
+    p.status === 'ok' ? `${(p.utilisation.cpu.max * 100).toFixed(0)} % / ${(p.utilisation.disk.max * 100).toFixed(0)} %` : '-',
+    p.status === 'ok' ? p.bottleneck : p.note ?? p.status,
+    p.meetsSlo ? 'yes' : 'no',
+    onFrontier(r, i) ? '*' : '',
+  ]);
 }

@@ -61,3 +61,8 @@ export const PATH_PARTS = [
 export function pathRows(runs: readonly Pick<RunReport, 'criticalPath'>[]): string[][] {
   return PATH_PARTS.map(([k, label]) => [label, ...runs.map((r) => `${formatMetric('ms', r.criticalPath.meanMs[k]).padStart(7)} ms  ${(r.criticalPath.share[k] * 100).toFixed(1).padStart(5)} %`)]);
 }
+
+/** Rows of a comparison: metric, baseline, contender and the change in percent. */
+export function diffRows(diff: Record<string, { baseline: number | null; contender: number | null; changePct: number | null }>): string[][] {
+  return Object.entries(diff).map(([m, d]) => [m, formatMetric(m, d.baseline), formatMetric(m, d.contender), formatChange(d.changePct)]);
+}

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { RATE_STUDY_HEADER, STUDY_HEADER, rateStudyRows, formatChange, formatMetric, pathRows, studyRows } from '../../report/index.ts';
+import { RATE_STUDY_HEADER, STUDY_HEADER, comparePage, diffRows, pathRows, rateStudyRows, studyRows } from '../../report/index.ts';
 import { DEFAULT_SLO, PRESET_NAMES, RunContext, WORK_BUDGET, checkWorkBudget, compareScenarios, requireIndexService, scenarioWork, loadScenarioArg, parseRates, parseSlo, parseTermCounts } from '../../scenarios/index.ts';
 import { finiteNumber, nonNegativeInt, positiveInt } from '../options.ts';
 import { progressBar } from '../progress.ts';
-import { JSON_FLAGS, jsonHelp, jsonTarget, table, traceReporter, warnIgnored, writeJson } from '../output.ts';
+import { HTML_FLAGS, HTML_HELP, JSON_FLAGS, htmlTarget, jsonHelp, jsonTarget, table, traceReporter, warnIgnored, writeAtomic, writeJson } from '../output.ts';
 import { cacheNote, runCacheFor } from '../cache.ts';
 
 interface CompareOptions {
@@ -11,6 +11,7 @@ interface CompareOptions {
   queries?: number;
   qps?: number;
   json?: string | boolean;
+  html?: string;
   threads?: number;
   expansionTerms?: string;
   updateRates?: string;
@@ -25,6 +26,7 @@ export function compareCommand(): Command {
     .argument('<baseline>', `scenario file or preset (${PRESET_NAMES.join(', ')})`)
     .argument('<contender>', 'scenario file or preset')
     .option(JSON_FLAGS, jsonHelp('{"baseline", "contender", "diff"}'))
+    .option(HTML_FLAGS, HTML_HELP)
     .option('--slo <objective>', `latency objective for the expansion study (default: the baseline's, else ${DEFAULT_SLO})`)
     .option('--update-rates <list>', 'also run the update-rate study at these modelled changes per second, e.g. 100,1000,3125,10000')
     .option('--expansion-terms <list>', 'run the expansion study on both sides at these term counts, e.g. 1,2,5,10,20,50')
@@ -34,9 +36,10 @@ export function compareCommand(): Command {
     .option('--threads <n>', 'shard worker threads (0 = in this thread)', nonNegativeInt)
     .option('--no-cache', 'run again even if the same run is in the cache of finished runs (see README, "The run cache")')
     .option('--force', `run even past the work budget (${WORK_BUDGET.toExponential(0)} leaf requests, see README)`)
-    .addHelpText('after', '\nExamples:\n  searchsim compare google-2000-disk google-2001-memory --expansion-terms 1,2,5,10,20,50\n  searchsim compare a.json b.json --json diff.json')
+    .addHelpText('after', '\nExamples:\n  searchsim compare google-2000-disk google-2001-memory --expansion-terms 1,2,5,10,20,50\n  searchsim compare a.json b.json --json diff.json --html diff.html')
     .action(async (a: string, b: string, o: CompareOptions) => {
       const json = jsonTarget(o.json);
+      const html = htmlTarget(o.html);
       const baseline = loadScenarioArg(a);
       const contender = loadScenarioArg(b);
       for (const side of [baseline, contender]) {
@@ -63,6 +66,7 @@ export function compareCommand(): Command {
         bar.end();
         await ctx.close();
       }
+      if (html) writeAtomic(html, comparePage(c));
       if (json === '-') {
         writeJson('-', c);
         return;
@@ -70,8 +74,7 @@ export function compareCommand(): Command {
       console.log(`baseline:  ${c.baseline.scenario.name} (${c.baseline.machines} machines, ${c.baseline.cluster.mode})`);
       console.log(`contender: ${c.contender.scenario.name} (${c.contender.machines} machines, ${c.contender.cluster.mode})`);
       console.log(`workload:  ${c.baseline.queries.measured} measured queries after ${c.baseline.queries.warmup} warm-up, seed ${c.baseline.scenario.seed}\n`);
-      const rows = Object.entries(c.diff).map(([m, d]) => [m, formatMetric(m, d.baseline), formatMetric(m, d.contender), formatChange(d.changePct)]);
-      console.log(table(['metric', 'baseline', 'contender', 'change'], rows));
+      console.log(table(['metric', 'baseline', 'contender', 'change'], diffRows(c.diff)));
       console.log('\nwhere a measured query\'s time goes (mean along its critical path, and share of its latency)');
       console.log(table(['part', 'baseline', 'contender'], pathRows([c.baseline, c.contender])));
       for (const [name, r] of [

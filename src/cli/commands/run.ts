@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { RATE_STUDY_HEADER, STUDY_HEADER, rateStudyRows, runSummaryRows, studyRows } from '../../report/index.ts';
+import { RATE_STUDY_HEADER, STUDY_HEADER, rateStudyRows, runPage, runSummaryRows, studyRows } from '../../report/index.ts';
 import { DEFAULT_SLO, PRESET_NAMES, RunContext, WORK_BUDGET, checkWorkBudget, expansionStudy, requireIndexService, scenarioWork, updateRateStudy, loadScenarioArg, parseSlo, parseRates, parseTermCounts, simulate } from '../../scenarios/index.ts';
 import { finiteNumber, nonNegativeInt, positiveInt } from '../options.ts';
-import { JSON_FLAGS, jsonHelp, jsonTarget, table, traceReporter, warnIgnored, writeJson } from '../output.ts';
+import { HTML_FLAGS, HTML_HELP, JSON_FLAGS, htmlTarget, jsonHelp, jsonTarget, table, traceReporter, warnIgnored, writeAtomic, writeJson } from '../output.ts';
 import { cacheNote, runCacheFor } from '../cache.ts';
 import { progressBar } from '../progress.ts';
 
@@ -11,6 +11,7 @@ interface RunOptions {
   queries?: number;
   qps?: number;
   json?: string | boolean;
+  html?: string;
   skipInvalid?: boolean;
   threads?: number;
   expansionTerms?: string;
@@ -28,6 +29,7 @@ export function runCommand(): Command {
     .option('--queries <n>', 'override workload.queries (warm-up included)', positiveInt)
     .option('--qps <x>', 'override the arrival rate of a fixed, poisson or diurnal workload', finiteNumber)
     .option(JSON_FLAGS, jsonHelp('the run'))
+    .option(HTML_FLAGS, HTML_HELP)
     .option('--skip-invalid', 'skip unparseable trace lines, counting them, instead of stopping at the first')
     .option('--threads <n>', 'shard worker threads (0 = in this thread)', nonNegativeInt)
     .option('--no-cache', 'run again even if the same run is in the cache of finished runs (see README, "The run cache")')
@@ -37,10 +39,11 @@ export function runCommand(): Command {
     .option('--slo <objective>', `latency objective of the study, e.g. "p99<500ms" (default: the scenario's, else ${DEFAULT_SLO})`)
     .addHelpText(
       'after',
-      '\nExamples:\n  searchsim run scenarios/mm1.json\n  searchsim run google-2001-memory --json run.json\n  searchsim run google-2000-disk --expansion-terms 1,2,5,10 --slo "p99<500ms"',
+      '\nExamples:\n  searchsim run scenarios/mm1.json\n  searchsim run google-2001-memory --json run.json --html run.html\n  searchsim run google-2000-disk --expansion-terms 1,2,5,10 --slo "p99<500ms"',
     )
     .action(async (arg: string, o: RunOptions) => {
       const json = jsonTarget(o.json);
+      const html = htmlTarget(o.html);
       const loaded = loadScenarioArg(arg);
       const termCounts = o.expansionTerms !== undefined ? parseTermCounts(o.expansionTerms) : undefined;
       if (o.expansionTerms !== undefined) requireIndexService(loaded, '--expansion-terms', o.expansionTerms);
@@ -64,6 +67,7 @@ export function runCommand(): Command {
         await ctx.close();
       }
       const wallS = (performance.now() - t0) / 1000;
+      if (html) writeAtomic(html, runPage(report));
       if (json === '-') {
         writeJson('-', report);
         return;

@@ -1,10 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { formatMetric } from '../../report/index.ts';
-import type { SweepPoint, SweepReport } from '../../report/index.ts';
+import { formatMetric, layoutText, planPage, sweepPage, sweepPointHeader, sweepPointRows } from '../../report/index.ts';
 import { DEFAULT_SLO, PRESET_NAMES, applyOverrides, loadScenarioArg, parseSlo, parseTermCounts, type LoadedScenario } from '../../scenarios/index.ts';
 import { PoolRunner, parseSet, plan, sweep, type SweepAxes } from '../../sweep/index.ts';
 import { positiveInt } from '../options.ts';
-import { JSON_FLAGS, jsonHelp, jsonTarget, table, warnIgnored, writeJson } from '../output.ts';
+import { HTML_FLAGS, HTML_HELP, JSON_FLAGS, htmlTarget, jsonHelp, jsonTarget, table, warnIgnored, writeAtomic, writeJson } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
 interface GridOptions {
@@ -18,6 +17,7 @@ interface GridOptions {
   workers?: number;
   queries?: number;
   json?: string | boolean;
+  html?: string;
 }
 
 /** Runs `f` with a pool of the options' workers and a progress bar, closing both whatever happens. */
@@ -66,7 +66,8 @@ function gridOptions(c: Command): Command {
     .option('--seeds <n>', 'seeded runs a point, for the confidence interval of its SLO percentile (default 3; 5 with --find-max-qps)', positiveInt)
     .option('--workers <n>', 'worker threads running points (default: the cores)', positiveInt)
     .option('--queries <n>', 'override workload.queries of every point', positiveInt)
-    .option(JSON_FLAGS, jsonHelp('the sweep'));
+    .option(JSON_FLAGS, jsonHelp('the sweep'))
+    .option(HTML_FLAGS, HTML_HELP);
 }
 
 function axesFrom(o: GridOptions): SweepAxes {
@@ -85,27 +86,6 @@ function baseFrom(arg: string, o: GridOptions): LoadedScenario {
   return o.queries !== undefined ? { ...loaded, scenario: applyOverrides(loaded.scenario, { queries: o.queries }) } : loaded;
 }
 
-const paramText = (p: SweepPoint) =>
-  Object.entries(p.params)
-    .filter(([k]) => k !== 'qps')
-    .map(([k, v]) => `${k} ${v}`)
-    .join(', ');
-
-function pointRows(r: SweepReport): string[][] {
-  return r.points.map((p, i) => [
-    paramText(p),
-    String(p.machines),
-    p.status === 'ok' ? (p.qps > 0 ? p.qps.toFixed(1) : '0') : '-',
-    p.status === 'ok' && p.qps > 0 ? formatMetric('latencyMs', p.latencyMs.p50) : '-',
-    p.status === 'ok' && p.qps > 0 ? formatMetric('latencyMs', p.latencyMs.p99) : '-',
-    p.status === 'ok' && p.qps > 0 ? formatMetric('latencyMs', p.latencyMs.p999) : '-',
-    p.status === 'ok' ? `${(p.utilisation.cpu.max * 100).toFixed(0)} % / ${(p.utilisation.disk.max * 100).toFixed(0)} %` : '-',
-    p.status === 'ok' ? p.bottleneck : p.note ?? p.status,
-    p.meetsSlo ? 'yes' : 'no',
-    r.frontier.byMaxQps.includes(i) || r.frontier.byP99.some((f) => f.points.includes(i)) ? '*' : '',
-  ]);
-}
-
 export function sweepCommand(): Command {
   return gridOptions(
     new Command('sweep')
@@ -114,21 +94,22 @@ export function sweepCommand(): Command {
       .option('--qps <list>', 'arrival rates to run each layout at, e.g. 100,200,400', numList)
       .option('--find-max-qps', "find each layout's highest Poisson rate whose SLO percentile's 95 % confidence interval lies below the limit"),
   )
-    .addHelpText('after', '\nExamples:\n  searchsim sweep google-2000-disk --shards 30,60,120 --replicas 5,10,20 --qps 100,200\n  searchsim sweep scenarios/mm1.json --set service.meanMs=5,10,20 --find-max-qps --slo "p99<100ms"')
+    .addHelpText('after', '\nExamples:\n  searchsim sweep google-2000-disk --shards 30,60,120 --replicas 5,10,20 --qps 100,200\n  searchsim sweep scenarios/mm1.json --set service.meanMs=5,10,20 --find-max-qps --slo "p99<100ms" --html sweep.html')
     .action(async (arg: string, o: GridOptions & { qps?: number[]; findMaxQps?: boolean }) => {
       const json = jsonTarget(o.json);
+      const html = htmlTarget(o.html);
       const base = baseFrom(arg, o);
       const slo = parseSlo(o.slo ?? base.scenario.slo ?? DEFAULT_SLO);
       const r = await withRunner(o, 'sweeping', (runner, onProgress) =>
         sweep(base, { axes: { ...axesFrom(o), qps: o.qps }, slo, findMaxQps: o.findMaxQps === true, seeds: o.seeds, concurrency: runner.workers, onProgress }, runner),
       );
+      if (html) writeAtomic(html, sweepPage(r));
       if (json === '-') {
         writeJson('-', r);
         return;
       }
       console.log(`sweep of ${r.scenario}: ${r.points.length} points, SLO ${r.slo}; ${r.confidence.rule}`);
-      const loadHeader = r.load === 'find-max-qps' ? 'max q/s' : 'q/s';
-      console.log(table(['layout', 'machines', loadHeader, 'p50 ms', 'p99 ms', 'p99.9 ms', 'cpu / disk max', 'bottleneck', 'meets SLO', 'frontier'], pointRows(r)));
+      console.log(table(sweepPointHeader(r), sweepPointRows(r)));
       console.log('(* on the Pareto frontier: no other layout has fewer machines and more load under the SLO, or, at a fixed load, fewer machines and a lower p99)');
       if (json) writeJson(json, r);
     });
@@ -148,18 +129,20 @@ export function planCommand(): Command {
     .addHelpText('after', '\nExamples:\n  searchsim plan --qps 500 --slo "p99<300ms" --mode disk,memory\n  searchsim plan google-2001-memory --qps 200 --expansion-terms 10 --shards 1200,2400 --replicas 1,2')
     .action(async (arg: string, o: GridOptions & { qps: number }) => {
       const json = jsonTarget(o.json);
+      const html = htmlTarget(o.html);
       const base = baseFrom(arg, o);
       const slo = parseSlo(o.slo ?? base.scenario.slo ?? DEFAULT_SLO);
       const r = await withRunner(o, 'planning', (runner, onProgress) => plan(base, { qps: o.qps, slo, axes: axesFrom(o), seeds: o.seeds, concurrency: runner.workers, onProgress }, runner));
+      if (html) writeAtomic(html, planPage(r));
       if (json === '-') {
         writeJson('-', r);
         return;
       }
       if (r.chosen) {
         const c = r.chosen;
-        console.log(`cheapest layout holding ${r.slo} at ${r.qps} queries/s: ${paramText(c)} = ${c.machines} machines (p99 ${formatMetric('latencyMs', c.latencyMs.p99)} ms, bottleneck ${c.bottleneck})`);
+        console.log(`cheapest layout holding ${r.slo} at ${r.qps} queries/s: ${layoutText(c)} = ${c.machines} machines (p99 ${formatMetric('latencyMs', c.latencyMs.p99)} ms, bottleneck ${c.bottleneck})`);
       } else console.log(`no layout tried holds ${r.slo} at ${r.qps} queries/s`);
-      console.log(table(['layout', 'machines', 'why it loses'], r.alternatives.map((a) => [paramText(a.point), String(a.point.machines), a.why])));
+      console.log(table(['layout', 'machines', 'why it loses'], r.alternatives.map((a) => [layoutText(a.point), String(a.point.machines), a.why])));
       if (json) writeJson(json, r);
     });
 }

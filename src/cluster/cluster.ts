@@ -34,11 +34,20 @@ export interface ClusterOptions {
    * slow machines: contention, throttling, a bad disk).
    */
   slowMachines?: { share: number; factor: number };
+  /** Every machine fails after an exponential time of mean `mtbfMs` and is repaired after one of mean `mttrMs` (seeded). */
+  failures?: { mtbfMs: number; mttrMs: number };
+  /** Failures at given times: `machine` down from `atMs` for `forMs`. */
+  outages?: readonly { machine: number; atMs: number; forMs: number }[];
+  /** How long the router takes to notice a machine down or back (default 0). */
+  detectionMs?: number;
 }
+
+/** Failures and repairs are drawn this far ahead of the latest query (in mean repair times), not forever. */
+const FAILURE_LOOKAHEAD_REPAIRS = 4;
 
 /** The router's tail tolerance cancels requests, so it needs a tracked bank. */
 function needsTracking(o: ClusterOptions): boolean {
-  return o.tracked === true || o.deadlineMs !== undefined || o.hedge !== undefined;
+  return o.tracked === true || o.deadlineMs !== undefined || o.hedge !== undefined || o.failures !== undefined || (o.outages?.length ?? 0) > 0;
 }
 
 /**
@@ -71,7 +80,7 @@ export class SimulatedCluster implements ServingModel {
     checkTail(o);
     this.router = new Router(
       clock,
-      { shards: o.shards, replicas: o.replicas, hardware: o.hardware, hops: o.hops, deadlineMs: o.deadlineMs, hedge: o.hedge },
+      { shards: o.shards, replicas: o.replicas, hardware: o.hardware, hops: o.hops, deadlineMs: o.deadlineMs, hedge: o.hedge, detectionMs: o.detectionMs },
       service,
       replicaSelector(o.selection, o.shards, rng.fork('replica-selection')),
     );
@@ -82,6 +91,29 @@ export class SimulatedCluster implements ServingModel {
     );
     this.router.attach(this.bank);
     if (o.slowMachines) this.slowDown(o.slowMachines, rng.fork('slow-machines'));
+    for (const x of o.outages ?? []) {
+      clock.at(x.atMs, () => this.down(x.machine));
+      clock.at(x.atMs + x.forMs, () => this.up(x.machine));
+    }
+    if (o.failures) this.failures = new FailureProcess(this.machines, o.failures, rng.fork('failures'));
+  }
+
+  private readonly failures: FailureProcess | null = null;
+
+  private down(machine: number): void {
+    if (!this.bank.isUp(machine)) return;
+    this.bank.down(machine, this.clock.nowMs);
+    this.router.machineDown(machine, this.clock.nowMs);
+  }
+  private up(machine: number): void {
+    if (this.bank.isUp(machine)) return;
+    this.bank.up(machine, this.clock.nowMs);
+    this.router.machineUp(machine, this.clock.nowMs);
+  }
+
+  /** Schedules the failures and repairs due before `untilMs` (drawn lazily, so a run still ends). */
+  private scheduleFailures(untilMs: number): void {
+    this.failures!.drawUntil(untilMs, (machine, atMs, down) => this.clock.at(atMs, () => (down ? this.down(machine) : this.up(machine))));
   }
 
   /** Makes round(share x machines) machines, a seeded sample, `factor` times slower. */
@@ -97,6 +129,7 @@ export class SimulatedCluster implements ServingModel {
   }
 
   submit(q: PreparedQuery, onDone: (o: QueryOutcome) => void): void {
+    if (this.failures) this.scheduleFailures(this.clock.nowMs + FAILURE_LOOKAHEAD_REPAIRS * this.options.failures!.mttrMs);
     this.router.submit(q, onDone);
   }
 
@@ -134,6 +167,42 @@ export class SimulatedCluster implements ServingModel {
   }
 }
 
+/**
+ * Seeded failures and repairs of every machine: up for an exponential time of mean MTBF, down for one of
+ * mean MTTR, independently (the availability of one machine is MTBF / (MTBF + MTTR)).
+ */
+class FailureProcess {
+  /** Per machine: its next change, and whether that change takes it down. */
+  private readonly nextMs: Float64Array;
+  private readonly nextDown: Uint8Array;
+  private drawnUntilMs = 0;
+
+  constructor(
+    machines: number,
+    private readonly spec: { mtbfMs: number; mttrMs: number },
+    private readonly rng: Rng,
+  ) {
+    this.nextMs = Float64Array.from({ length: machines }, () => rng.exponential(spec.mtbfMs));
+    this.nextDown = new Uint8Array(machines).fill(1);
+  }
+
+  /** Tells `emit` every change before `untilMs` not told yet, machine by machine. */
+  drawUntil(untilMs: number, emit: (machine: number, atMs: number, down: boolean) => void): void {
+    // Drawn in steps of at least one repair time, so a query does not pay a pass over every machine.
+    if (untilMs <= this.drawnUntilMs) return;
+    const to = Math.max(untilMs, this.drawnUntilMs + this.spec.mttrMs);
+    for (let m = 0; m < this.nextMs.length; m++) {
+      while (this.nextMs[m] < to) {
+        const down = this.nextDown[m] === 1;
+        emit(m, this.nextMs[m], down);
+        this.nextMs[m] += this.rng.exponential(down ? this.spec.mttrMs : this.spec.mtbfMs);
+        this.nextDown[m] = down ? 0 : 1;
+      }
+    }
+    this.drawnUntilMs = to;
+  }
+}
+
 /** The tail options' ranges, named as the scenario names them. */
 function checkTail(o: ClusterOptions): void {
   if (o.deadlineMs !== undefined && !(o.deadlineMs > 0 && o.deadlineMs < Infinity)) throw errors.option('router.deadlineMs', 'a positive number of milliseconds', o.deadlineMs);
@@ -142,6 +211,16 @@ function checkTail(o: ClusterOptions): void {
     if (a !== 'p95' && !(a >= 0 && a < Infinity)) throw errors.option('router.hedge.afterMs', 'a delay of 0 ms or more, or "p95"', a);
     if (!(o.hedge.maxExtraShare >= 0 && o.hedge.maxExtraShare <= 1)) throw errors.option('router.hedge.maxExtraShare', 'a share from 0 to 1', o.hedge.maxExtraShare);
   }
+  if (o.failures) {
+    if (!(o.failures.mtbfMs > 0 && o.failures.mtbfMs < Infinity)) throw errors.option('faults.failures.mtbfMs', 'a positive number of milliseconds', o.failures.mtbfMs);
+    if (!(o.failures.mttrMs > 0 && o.failures.mttrMs < Infinity)) throw errors.option('faults.failures.mttrMs', 'a positive number of milliseconds', o.failures.mttrMs);
+  }
+  const machines = o.shards * o.replicas;
+  (o.outages ?? []).forEach((x, i) => {
+    if (!(Number.isInteger(x.machine) && x.machine >= 0 && x.machine < machines)) throw errors.option(`faults.outages[${i}].machine`, `a machine from 0 to ${machines - 1}`, x.machine);
+    if (!(x.atMs >= 0 && x.atMs < Infinity)) throw errors.option(`faults.outages[${i}].atMs`, 'a time of 0 ms or more', x.atMs);
+    if (!(x.forMs > 0 && x.forMs < Infinity)) throw errors.option(`faults.outages[${i}].forMs`, 'a positive number of milliseconds', x.forMs);
+  });
   if (o.slowMachines) {
     if (!(o.slowMachines.share >= 0 && o.slowMachines.share <= 1)) throw errors.option('faults.slowMachines.share', 'a share from 0 to 1', o.slowMachines.share);
     if (!(o.slowMachines.factor >= 1 && o.slowMachines.factor < Infinity)) throw errors.option('faults.slowMachines.factor', 'a factor of 1 or more', o.slowMachines.factor);

@@ -24,6 +24,8 @@ export interface RouterOptions {
   deadlineMs?: number;
   /** Hedged requests; needs a tracked machine bank. */
   hedge?: HedgeOptions;
+  /** How long the router takes to notice that a machine went down or came back (default 0). */
+  detectionMs?: number;
 }
 
 /**
@@ -47,8 +49,10 @@ export class RouterCounters {
   extraCopies = 0;
   /** Leaf requests cancelled (the twin answered first, or the deadline passed). */
   cancelled = 0;
+  /** Leaf requests sent to a machine that was down (before the router noticed, or with no replica up). */
+  toDownMachines = 0;
   reset(): void {
-    this.firstCopies = this.extraCopies = this.cancelled = 0;
+    this.firstCopies = this.extraCopies = this.cancelled = this.toDownMachines = 0;
   }
 }
 
@@ -144,6 +148,9 @@ export class Router implements LeafListener<PendingLeaf> {
   /** The hedge budget's own count, over the whole run (the counters only count the measured window). */
   private requestsSent = 0;
   private hedgesSent = 0;
+  /** When the router notices each machine down, and up again (Infinity: not down). */
+  private believedDownFromMs: Float64Array | null = null;
+  private believedDownUntilMs: Float64Array | null = null;
 
   constructor(
     private readonly clock: Clock,
@@ -164,6 +171,31 @@ export class Router implements LeafListener<PendingLeaf> {
   attach(machines: MachineBank<PendingLeaf>): void {
     invariant(!this.followsCopies || machines.tracked, 'hedges and deadlines cancel requests: they need a tracked machine bank');
     this.machinesBank = machines;
+  }
+
+  /** A machine went down at `atMs`: the router stops choosing it once it notices. */
+  machineDown(machine: number, atMs: number): void {
+    if (this.believedDownFromMs === null) {
+      const n = this.options.shards * this.options.replicas;
+      this.believedDownFromMs = new Float64Array(n).fill(Infinity);
+      this.believedDownUntilMs = new Float64Array(n).fill(Infinity);
+    }
+    this.believedDownFromMs[machine] = atMs + (this.options.detectionMs ?? 0);
+    this.believedDownUntilMs![machine] = Infinity;
+  }
+
+  /** The machine serves again from `atMs`: the router chooses it again once it notices. */
+  machineUp(machine: number, atMs: number): void {
+    if (this.believedDownUntilMs !== null) this.believedDownUntilMs[machine] = atMs + (this.options.detectionMs ?? 0);
+  }
+
+  private believedDown(machine: number, nowMs: number): boolean {
+    return this.believedDownFromMs !== null && nowMs >= this.believedDownFromMs[machine] && nowMs < this.believedDownUntilMs![machine];
+  }
+
+  /** Whether the router passes over this replica now: out of rotation, or known to be down. */
+  private passOver(shard: number, replica: number, nowMs: number): boolean {
+    return (this.outOfRotation !== null && this.outOfRotation(replica, nowMs)) || this.believedDown(shard * this.options.replicas + replica, nowMs);
   }
 
   private get machines(): MachineBank<PendingLeaf> {
@@ -259,8 +291,7 @@ export class Router implements LeafListener<PendingLeaf> {
     const R = this.options.replicas;
     for (let i = 1; i < R; i++) {
       const r = (replica + i) % R;
-      if (this.outOfRotation?.(r, nowMs)) continue;
-      if (!this.machines.isUp(shard * R + r)) continue;
+      if (this.passOver(shard, r, nowMs) || !this.machines.isUp(shard * R + r)) continue;
       return r;
     }
     return -1;
@@ -278,7 +309,7 @@ export class Router implements LeafListener<PendingLeaf> {
     this.loadBase = shard * R;
     this.loadNowMs = nowMs;
     let replica = this.selector.choose(shard, R, this.load);
-    if (this.outOfRotation) for (let i = 0; i < R && this.outOfRotation(replica, nowMs); i++) replica = (replica + 1) % R;
+    if (this.outOfRotation || this.believedDownFromMs) for (let i = 0; i < R && this.passOver(shard, replica, nowMs); i++) replica = (replica + 1) % R;
     return replica;
   }
 
@@ -303,6 +334,13 @@ export class Router implements LeafListener<PendingLeaf> {
     if (first) {
       this.requestsSent++;
       if (this.machines.measuring) this.counters.firstCopies++;
+    }
+    if (!this.machines.isUp(machine)) {
+      // Sent before the router noticed the machine was down (or no replica is up): no answer comes,
+      // and the shard is missing from this query's answer.
+      if (this.machines.measuring) this.counters.toDownMachines++;
+      this.failAtOnce(f, p, now);
+      return;
     }
     const machineDoneMs = this.machines.request(machine, d, now, c, p);
     const out = f.out;
@@ -379,9 +417,19 @@ export class Router implements LeafListener<PendingLeaf> {
     }
   }
 
+  /** A copy that reached a down machine: as if it had failed there at once. */
+  private failAtOnce(f: InFlight, p: PendingLeaf, nowMs: number): void {
+    if (this.followsCopies) {
+      const copies = f.copies!;
+      if (copies[p.shard] === undefined) copies[p.shard] = [p];
+      else copies[p.shard]!.push(p);
+    }
+    this.leafFailed(p, nowMs, false);
+  }
+
   /** A pending leaf's machine failed: the shard is missing from this query's answer. */
-  leafFailed(p: PendingLeaf, atMs: number): void {
-    if (this.tracksLoad) this.outstanding.drop(p.machine);
+  leafFailed(p: PendingLeaf, atMs: number, wasOutstanding = true): void {
+    if (this.tracksLoad && wasOutstanding) this.outstanding.drop(p.machine);
     p.hits = 0;
     p.path.copy(NO_PATH);
     const f = p.f!;

@@ -40,7 +40,12 @@ export interface RunReport extends ReplayResult {
     searcher: { matchBudget: number; order: string; firstTierShare: number | null; realBudgetPerShard: number | null } | null;
     /** The router's tail tolerance and the modelled faults, as the scenario set them (null: none). */
     router: { deadlineMs?: number; hedge?: { afterMs: number | 'p95'; maxExtraShare: number } } | null;
-    faults: { slowMachines?: { share: number; factor: number } } | null;
+    faults: {
+      slowMachines?: { share: number; factor: number };
+      failures?: { mtbfMs: number; mttrMs: number };
+      outages?: { machine: number; atMs: number; forMs: number }[];
+      detectionMs?: number;
+    } | null;
   };
   index: IndexReport | null;
   workload: { arrival: unknown; trace: string | null; k: number; match: string; skippedLines: number; traceLoad: TraceLoad | null };

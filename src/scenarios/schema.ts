@@ -183,6 +183,26 @@ export const ScenarioSchema = z
           })
           .strict()
           .optional(),
+        failures: z
+          .object({
+            mtbfMs: posNum.max(1e15).describe('Mean time between failures of each machine (exponential, seeded).'),
+            mttrMs: posNum.max(1e15).describe('Mean time to repair (exponential).'),
+          })
+          .strict()
+          .optional(),
+        outages: z
+          .array(
+            z
+              .object({
+                machine: z.number().int().min(0).describe('Machine m is shard floor(m / replicas), replica m % replicas.'),
+                atMs: z.number().min(0).max(1e15).describe('When it fails, from the start of the run.'),
+                forMs: posNum.max(1e15).describe('How long it stays down.'),
+              })
+              .strict(),
+          )
+          .optional()
+          .describe('Failures at given times.'),
+        detectionMs: z.number().min(0).max(1e9).optional().describe('How long the router takes to notice a machine down or back (default 0).'),
       })
       .strict()
       .optional(),

@@ -225,13 +225,18 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
     deadlineMs: s.router?.deadlineMs,
     hedge: s.router?.hedge,
     slowMachines: s.faults?.slowMachines,
+    failures: s.faults?.failures,
+    outages: s.faults?.outages,
+    detectionMs: s.faults?.detectionMs,
   };
+
   const traceOptions = { format: s.workload.traceFormat, skipInvalid: options.skipInvalid };
   const tracePath = s.workload.trace ? resolvePath(loaded.baseDir, s.workload.trace) : null;
   if (tracePath !== null) checkTraceFile(loaded.source, tracePath);
   // The trace is read before anything is built, so its mistakes and its pace are known at once.
   const trace = tracePath !== null || s.service.kind === 'index' ? await ctx.trace(tracePath ?? DEFAULT_TRACE, s.workload.queries, s.workload.arrival as ArrivalSpec, traceOptions) : null;
   checkRunSpan(loaded.source, s, options, trace?.load ?? null);
+  checkOutages(loaded.source, s, trace?.load ?? null);
   const rng = new Rng(s.seed);
 
   let service: ServiceModel;
@@ -477,6 +482,24 @@ function checkRunSpan(source: string, s: Scenario, o: SimulateOptions, load: Tra
     throw errors.option('--qps', `at least ${least} queries/s for ${n} queries (else the run spans ${formatSpan(spanMs / 1000)} of simulated time; its clock keeps microsecond precision over ${formatSpan(MAX_RUN_MS / 1000)})`, o.qps);
   }
   throw scenarioError(source, field, message);
+}
+
+/** The simulated time the arrivals span, roughly (null: not known before the run). */
+function arrivalSpanMs(s: Scenario, load: TraceLoad | null): number | null {
+  const a = s.workload.arrival;
+  if (a.kind === 'trace') return load?.runSpanS != null ? (load.runSpanS * 1000) / (a.speedup ?? 1) : null;
+  if (a.kind === 'closed') return null;
+  return (s.workload.queries / a.qps) * 1000;
+}
+
+/** An outage must start within the run and name a machine that exists. */
+function checkOutages(source: string, s: Scenario, load: TraceLoad | null): void {
+  const machines = s.cluster.shards * s.cluster.replicas;
+  const spanMs = arrivalSpanMs(s, load);
+  (s.faults?.outages ?? []).forEach((x, i) => {
+    if (x.machine >= machines) throw scenarioError(source, `faults.outages[${i}].machine`, `must be a machine from 0 to ${machines - 1} (${s.cluster.shards} shards x ${s.cluster.replicas} replicas)`, x.machine);
+    if (spanMs !== null && x.atMs >= spanMs) throw scenarioError(source, `faults.outages[${i}].atMs`, `must fall within the run: its arrivals span about ${Math.round(spanMs)} ms`, x.atMs);
+  });
 }
 
 /** A named trace must be a file (corpus/requireFile's check), said at once with the scenario and its field. */

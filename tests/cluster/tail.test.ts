@@ -110,6 +110,32 @@ describe('slow machines', () => {
   });
 });
 
+describe('machine failures and repairs', () => {
+  // MTBF 900 ms, MTTR 100 ms: each machine is down 10 % of the time; about 1,000 failures a machine.
+  const failures = { mtbfMs: 900, mttrMs: 100 };
+  it.each([1, 2, 3])('a shard with %i replicas is available 1 - (MTTR/(MTBF+MTTR))^R of the time, within 1 point', (replicas) => {
+    const { outcomes } = run({ shards: 1, replicas, failures, selection: 'round-robin' }, { kind: 'deterministic', ms: 1 }, 100_000, 10);
+    const available = outcomes.filter((x) => x.coverage === 1).length / outcomes.length;
+    expect(available).toBeLessThan(1); // failures happened (measured 0.895, 0.987, 0.998)
+    expect(Math.abs(available - (1 - 0.1 ** replicas))).toBeLessThan(0.01);
+  });
+
+  it('with one replica, a dead machine removes its shard from the answers until it is repaired', () => {
+    const { outcomes } = run({ shards: 10, replicas: 1, outages: [{ machine: 3, atMs: 1000, forMs: 1000 }] }, { kind: 'deterministic', ms: 1 }, 300, 10);
+    for (const x of outcomes) expect(x.coverage).toBe(x.arrivalMs >= 1000 && x.arrivalMs < 2000 ? 0.9 : 1);
+  });
+
+  it('with two replicas, queries lose the shard only until the router notices (the detection delay)', () => {
+    const { outcomes } = run({ shards: 10, replicas: 2, selection: 'round-robin', detectionMs: 100, outages: [{ machine: 6, atMs: 1000, forMs: 1000 }] }, { kind: 'deterministic', ms: 1 }, 300, 10);
+    const partial = outcomes.filter((x) => x.coverage < 1);
+    expect(partial.length).toBeGreaterThan(0);
+    for (const x of partial) {
+      expect(x.arrivalMs).toBeGreaterThanOrEqual(1000);
+      expect(x.arrivalMs).toBeLessThan(1100);
+    }
+  });
+});
+
 describe('bad tail options are one-line errors naming the field', () => {
   const ok = {
     name: 't',
@@ -123,6 +149,7 @@ describe('bad tail options are one-line errors naming the field', () => {
     [{ router: { hedge: { afterMs: 'p99' } } }, /^s\.json: router\.hedge\.afterMs: .*got "p99"$/],
     [{ faults: { slowMachines: { share: 1.5, factor: 2 } } }, /^s\.json: faults\.slowMachines\.share: Too big: expected number to be <=1, got 1\.5$/],
     [{ faults: { slowMachines: { share: 0.1, factor: 0.5 } } }, /^s\.json: faults\.slowMachines\.factor: Too small: expected number to be >=1, got 0\.5$/],
+    [{ faults: { failures: { mtbfMs: 0, mttrMs: 10 } } }, /^s\.json: faults\.failures\.mtbfMs: Too small: expected number to be >0, got 0$/],
   ])('%j', (extra, message) => {
     expect(() => parseScenario({ ...ok, ...extra }, 's.json', '.')).toThrow(message);
   });

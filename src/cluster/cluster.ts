@@ -1,4 +1,4 @@
-import { errors, type Rng } from '../core/index.ts';
+import { errors, staticRankKey, type Rng } from '../core/index.ts';
 import type { HardwarePreset } from '../hardware/index.ts';
 import type { Clock } from '../sim/index.ts';
 import { MachineBank, type IndexMode } from './machines.ts';
@@ -40,6 +40,10 @@ export interface ClusterOptions {
   outages?: readonly { machine: number; atMs: number; forMs: number }[];
   /** How long the router takes to notice a machine down or back (default 0). */
   detectionMs?: number;
+  /** Queries of death: a seeded share of queries crashes every machine that runs it; each is repaired after `repairMs`. */
+  queriesOfDeath?: { share: number; repairMs: number };
+  /** Canary requests at the router (RouterOptions.canaries). */
+  canaries?: { count: number; maxCrashes: number };
 }
 
 /** Failures and repairs are drawn this far ahead of the latest query (in mean repair times), not forever. */
@@ -47,7 +51,7 @@ const FAILURE_LOOKAHEAD_REPAIRS = 4;
 
 /** The router's tail tolerance cancels requests, so it needs a tracked bank. */
 function needsTracking(o: ClusterOptions): boolean {
-  return o.tracked === true || o.deadlineMs !== undefined || o.hedge !== undefined || o.failures !== undefined || (o.outages?.length ?? 0) > 0;
+  return o.tracked === true || o.deadlineMs !== undefined || o.hedge !== undefined || o.failures !== undefined || (o.outages?.length ?? 0) > 0 || o.queriesOfDeath !== undefined || o.canaries !== undefined;
 }
 
 /**
@@ -80,7 +84,7 @@ export class SimulatedCluster implements ServingModel {
     checkTail(o);
     this.router = new Router(
       clock,
-      { shards: o.shards, replicas: o.replicas, hardware: o.hardware, hops: o.hops, deadlineMs: o.deadlineMs, hedge: o.hedge, detectionMs: o.detectionMs },
+      { shards: o.shards, replicas: o.replicas, hardware: o.hardware, hops: o.hops, deadlineMs: o.deadlineMs, hedge: o.hedge, detectionMs: o.detectionMs, canaries: o.canaries },
       service,
       replicaSelector(o.selection, o.shards, rng.fork('replica-selection')),
     );
@@ -96,6 +100,17 @@ export class SimulatedCluster implements ServingModel {
       clock.at(x.atMs + x.forMs, () => this.up(x.machine));
     }
     if (o.failures) this.failures = new FailureProcess(this.machines, o.failures, rng.fork('failures'));
+    if (o.queriesOfDeath) this.armQueriesOfDeath(o.queriesOfDeath, rng.fork('queries-of-death').int(2 ** 31));
+  }
+
+  /** Which queries are deadly (a seeded hash of their sequence number) and what a crash does. */
+  private armQueriesOfDeath(qod: { share: number; repairMs: number }, seed: number): void {
+    const limit = qod.share * 2 ** 32;
+    this.router.deadly = (q) => staticRankKey(`q${q.seq}`, seed) < limit;
+    this.router.onCrash = (machine) => {
+      this.down(machine);
+      this.clock.at(this.clock.nowMs + qod.repairMs, () => this.up(machine));
+    };
   }
 
   private readonly failures: FailureProcess | null = null;
@@ -162,7 +177,7 @@ export class SimulatedCluster implements ServingModel {
       shardBusyMs: this.router.shardBusyMs.slice(),
       updateBusyMs: this.bank.updateBusyMs,
       serversPerMachine: this.options.cores + this.options.disks,
-      leafRequests: { first: c.firstCopies, extra: c.extraCopies, cancelled: c.cancelled },
+      leafRequests: { first: c.firstCopies, extra: c.extraCopies, cancelled: c.cancelled, crashes: c.crashes, refused: c.refused },
     };
   }
 }
@@ -221,6 +236,14 @@ function checkTail(o: ClusterOptions): void {
     if (!(x.atMs >= 0 && x.atMs < Infinity)) throw errors.option(`faults.outages[${i}].atMs`, 'a time of 0 ms or more', x.atMs);
     if (!(x.forMs > 0 && x.forMs < Infinity)) throw errors.option(`faults.outages[${i}].forMs`, 'a positive number of milliseconds', x.forMs);
   });
+  if (o.queriesOfDeath) {
+    if (!(o.queriesOfDeath.share >= 0 && o.queriesOfDeath.share <= 1)) throw errors.option('faults.queriesOfDeath.share', 'a share from 0 to 1', o.queriesOfDeath.share);
+    if (!(o.queriesOfDeath.repairMs > 0 && o.queriesOfDeath.repairMs < Infinity)) throw errors.option('faults.queriesOfDeath.repairMs', 'a positive number of milliseconds', o.queriesOfDeath.repairMs);
+  }
+  if (o.canaries) {
+    if (!(Number.isInteger(o.canaries.count) && o.canaries.count >= 1)) throw errors.option('router.canaries.count', 'a whole number of 1 or more', o.canaries.count);
+    if (!(Number.isInteger(o.canaries.maxCrashes) && o.canaries.maxCrashes >= 1)) throw errors.option('router.canaries.maxCrashes', 'a whole number of 1 or more', o.canaries.maxCrashes);
+  }
   if (o.slowMachines) {
     if (!(o.slowMachines.share >= 0 && o.slowMachines.share <= 1)) throw errors.option('faults.slowMachines.share', 'a share from 0 to 1', o.slowMachines.share);
     if (!(o.slowMachines.factor >= 1 && o.slowMachines.factor < Infinity)) throw errors.option('faults.slowMachines.factor', 'a factor of 1 or more', o.slowMachines.factor);

@@ -26,6 +26,12 @@ export interface RouterOptions {
   hedge?: HedgeOptions;
   /** How long the router takes to notice that a machine went down or came back (default 0). */
   detectionMs?: number;
+  /**
+   * Canary requests (Dean and Barroso 2013, on queries of death): a query goes to `count` shards first
+   * and fans out to the rest only once they answer; a canary that crashes its machine is replaced by
+   * one on the next shard, and after `maxCrashes` crashes the query is refused. Needs a tracked bank.
+   */
+  canaries?: { count: number; maxCrashes: number };
 }
 
 /**
@@ -51,8 +57,11 @@ export class RouterCounters {
   cancelled = 0;
   /** Leaf requests sent to a machine that was down (before the router noticed, or with no replica up). */
   toDownMachines = 0;
+  /** Machines crashed by queries of death, and queries refused after their canaries crashed. */
+  crashes = 0;
+  refused = 0;
   reset(): void {
-    this.firstCopies = this.extraCopies = this.cancelled = this.toDownMachines = 0;
+    this.firstCopies = this.extraCopies = this.cancelled = this.toDownMachines = this.crashes = this.refused = 0;
   }
 }
 
@@ -69,6 +78,8 @@ interface InFlight {
   finished: boolean;
   /** With hedges or a deadline: per shard, the copies out (undefined: not sent yet; null: settled). */
   copies: (PendingLeaf[] | null | undefined)[] | null;
+  /** With canaries: the shards asked so far, the canaries answered and crashed; null once fanned out. */
+  canary: { asked: Uint8Array; askedCount: number; next: number; ok: number; crashes: number } | null;
   maxDoneMs: number;
   /** The last leaf to answer so far: its service time, by kind. */
   critical: LeafPath;
@@ -140,6 +151,9 @@ export class Router implements LeafListener<PendingLeaf> {
   /** Network time of a leaf's reply, by hit count (memoised: it is on every leaf's path). */
   private readonly replyMsByHits: number[] = [];
   readonly counters = new RouterCounters();
+  /** A query of death: every machine that runs it crashes (the cluster takes it down and repairs it). */
+  deadly: ((q: PreparedQuery) => boolean) | null = null;
+  onCrash: ((machine: number) => void) | null = null;
   /** Hedges and deadlines follow each copy of a leaf request. */
   private readonly followsCopies: boolean;
   private hedgeAfterMs = Infinity;
@@ -162,7 +176,7 @@ export class Router implements LeafListener<PendingLeaf> {
     this.outstanding = new Outstanding(machines);
     this.tracksLoad = options.replicas > 1 && selector.usesLoad;
     this.shardBusyMs = new Float64Array(options.shards);
-    this.followsCopies = options.hedge !== undefined || options.deadlineMs !== undefined;
+    this.followsCopies = options.hedge !== undefined || options.deadlineMs !== undefined || options.canaries !== undefined;
     this.leafMs = options.hedge?.afterMs === 'p95' ? new LatencyRecorder() : null;
     if (options.hedge && options.hedge.afterMs !== 'p95') this.hedgeAfterMs = options.hedge.afterMs;
   }
@@ -220,6 +234,7 @@ export class Router implements LeafListener<PendingLeaf> {
       late: 0,
       finished: false,
       copies: this.followsCopies ? new Array<undefined>(this.options.shards).fill(undefined) : null,
+      canary: this.options.canaries ? { asked: new Uint8Array(this.options.shards), askedCount: 0, next: q.seq % this.options.shards, ok: 0, crashes: 0 } : null,
       maxDoneMs: arrivalMs,
       critical: new LeafPath(),
       hits: 0,
@@ -262,6 +277,58 @@ export class Router implements LeafListener<PendingLeaf> {
     this.finish(f);
   };
 
+  /** The next shard not asked yet gets a canary request. */
+  private sendCanary(f: InFlight): void {
+    const c = f.canary!;
+    const S = this.options.shards;
+    while (c.asked[c.next]) c.next = (c.next + 1) % S;
+    c.asked[c.next] = 1;
+    c.askedCount++;
+    this.leaf(f, c.next);
+  }
+
+  /**
+   * A canary answered (reaching the router at `doneMs`) or crashed: fan out once `count` canaries
+   * answered, send another canary after a crash, or refuse the query after `maxCrashes`.
+   */
+  private canaryDone(f: InFlight, crashed: boolean, doneMs: number): void {
+    const c = f.canary!;
+    const o = this.options.canaries!;
+    if (crashed) {
+      c.crashes++;
+      if (c.crashes >= o.maxCrashes) return this.refuse(f);
+      if (c.askedCount < this.options.shards) this.sendCanary(f);
+      return;
+    }
+    if (++c.ok < o.count) return;
+    // The rest go out one hop after the router heard the canaries.
+    this.clock.atWith(doneMs + f.netOutMs, this.fanOutRest, f);
+  }
+
+  private readonly fanOutRest = (f: InFlight): void => {
+    const c = f.canary;
+    if (f.finished || c === null) return;
+    f.canary = null;
+    for (let s = 0; s < this.options.shards; s++) if (!c.asked[s]) this.leaf(f, s);
+  };
+
+  /** Too many canaries crashed: the query is answered with nothing, its other shards never asked. */
+  private refuse(f: InFlight): void {
+    if (this.machines.measuring) this.counters.refused++;
+    const c = f.canary!;
+    for (let s = 0; s < this.options.shards; s++) {
+      const out = f.copies![s];
+      if (out) for (const p of out) this.cancelCopy(p, this.clock.nowMs);
+      if (!c.asked[s] || out) {
+        f.copies![s] = null;
+        f.out.failedLeaves++;
+        f.pending--;
+      }
+    }
+    f.canary = null;
+    if (f.pending === 0) this.finish(f);
+  }
+
   /** Takes a copy back from its machine (it will not answer); false when it had already ended. */
   private cancelCopy(p: PendingLeaf, nowMs: number): void {
     if (p.f === null) return;
@@ -299,6 +366,12 @@ export class Router implements LeafListener<PendingLeaf> {
 
   private readonly fanOut = (f: InFlight): void => {
     if (f.finished) return; // the deadline came first
+    if (f.canary !== null) {
+      // A canary can crash at once and be replaced, or end the query, before the loop ends.
+      const n = Math.min(this.options.canaries!.count, this.options.shards);
+      for (let i = 0; i < n && f.canary !== null && !f.finished && f.canary.askedCount < n; i++) this.sendCanary(f);
+      return;
+    }
     for (let s = 0; s < this.options.shards; s++) this.leaf(f, s);
   };
 
@@ -334,6 +407,11 @@ export class Router implements LeafListener<PendingLeaf> {
     if (first) {
       this.requestsSent++;
       if (this.machines.measuring) this.counters.firstCopies++;
+    }
+    if (this.deadly !== null && this.deadly(f.q) && this.machines.isUp(machine)) {
+      // A query of death: the machine crashes as it starts on it (with whatever else it was serving).
+      if (this.machines.measuring) this.counters.crashes++;
+      this.onCrash!(machine);
     }
     if (!this.machines.isUp(machine)) {
       // Sent before the router noticed the machine was down (or no replica is up): no answer comes,
@@ -385,6 +463,7 @@ export class Router implements LeafListener<PendingLeaf> {
     if (!this.followsCopies) this.pendingPool.push(p);
     else if (!this.settleCopies(f, p, false)) return;
     this.answered(f, doneMs, p.path, p.hits);
+    if (f.canary !== null && !f.finished) this.canaryDone(f, false, doneMs);
   }
 
   /**
@@ -441,6 +520,7 @@ export class Router implements LeafListener<PendingLeaf> {
     p.f = null;
     if (!this.followsCopies) this.pendingPool.push(p);
     this.answered(f, atMs, p.path, 0);
+    if (f.canary !== null && !f.finished) this.canaryDone(f, true, atMs);
   }
 
   /** A shard answered (or failed: no hits, no path) at `doneMs`; after the deadline it counts as late. */

@@ -52,8 +52,11 @@ export interface ServingFigures {
   updateBusyMs: number;
   /** Servers per machine (cores + disks): what `updateBusyMs` is a share of, with the window. */
   serversPerMachine: number;
-  /** Leaf requests sent as first copies, as extra copies (hedges), and cancelled, while measuring. */
-  leafRequests: { first: number; extra: number; cancelled: number };
+  /**
+   * While measuring: leaf requests sent as first copies, as extra copies (hedges), and cancelled;
+   * machines crashed by queries of death; queries refused after their canaries crashed.
+   */
+  leafRequests: { first: number; extra: number; cancelled: number; crashes: number; refused: number };
 }
 
 /**

@@ -39,12 +39,13 @@ export interface RunReport extends ReplayResult {
     /** The searcher: exhaustive (null), or its match budget, document order and tiers. */
     searcher: { matchBudget: number; order: string; firstTierShare: number | null; realBudgetPerShard: number | null } | null;
     /** The router's tail tolerance and the modelled faults, as the scenario set them (null: none). */
-    router: { deadlineMs?: number; hedge?: { afterMs: number | 'p95'; maxExtraShare: number } } | null;
+    router: { deadlineMs?: number; hedge?: { afterMs: number | 'p95'; maxExtraShare: number }; canaries?: { count: number; maxCrashes: number } } | null;
     faults: {
       slowMachines?: { share: number; factor: number };
       failures?: { mtbfMs: number; mttrMs: number };
       outages?: { machine: number; atMs: number; forMs: number }[];
       detectionMs?: number;
+      queriesOfDeath?: { share: number; repairMs: number };
     } | null;
   };
   index: IndexReport | null;
@@ -110,6 +111,7 @@ function tailRows(r: RunReport): [string, string][] {
   const l = r.leafRequests;
   const rows: [string, string][] = [['coverage mean / p1 / p10', `${pct(c.mean)} / ${pct(c.p1)} / ${pct(c.p10)} of shards; ${pct(c.fullShare)} of queries answered in full`]];
   rows.push(['leaf requests a query', `${l.perQuery.toFixed(1)}: ${pct(l.extraShare)} extra copies (hedges), ${pct(l.cancelledShare)} cancelled`]);
+  if (l.crashes > 0 || l.refusedQueries > 0) rows.push(['queries of death', `${l.crashes} machines crashed, ${l.refusedQueries} queries refused`]);
   return rows;
 }
 

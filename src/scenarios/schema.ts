@@ -170,6 +170,14 @@ export const ScenarioSchema = z
           })
           .strict()
           .optional(),
+        canaries: z
+          .object({
+            count: posInt.max(1000).default(1).describe('Shards a query goes to first; it fans out once they answer.'),
+            maxCrashes: posInt.max(1000).default(2).describe('Canaries that may crash before the query is refused.'),
+          })
+          .strict()
+          .optional()
+          .describe('Canary requests against queries of death (Dean and Barroso 2013).'),
       })
       .strict()
       .optional()
@@ -202,6 +210,13 @@ export const ScenarioSchema = z
           )
           .optional()
           .describe('Failures at given times.'),
+        queriesOfDeath: z
+          .object({
+            share: z.number().min(0).max(1).describe('Share of the queries (a seeded choice) that crash every machine running them.'),
+            repairMs: posNum.max(1e15).describe('How long a crashed machine takes to come back.'),
+          })
+          .strict()
+          .optional(),
         detectionMs: z.number().min(0).max(1e9).optional().describe('How long the router takes to notice a machine down or back (default 0).'),
       })
       .strict()

@@ -228,6 +228,8 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
     failures: s.faults?.failures,
     outages: s.faults?.outages,
     detectionMs: s.faults?.detectionMs,
+    queriesOfDeath: s.faults?.queriesOfDeath,
+    canaries: s.router?.canaries,
   };
 
   const traceOptions = { format: s.workload.traceFormat, skipInvalid: options.skipInvalid };

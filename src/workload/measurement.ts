@@ -50,7 +50,7 @@ export interface MeasuredFigures {
    */
   coverage: { mean: number; fullShare: number; p1: number; p10: number; p50: number };
   /** Leaf requests while measuring: per measured query, and the share sent as extra copies (hedges). */
-  leafRequests: { perQuery: number; extraShare: number; cancelledShare: number };
+  leafRequests: { perQuery: number; extraShare: number; cancelledShare: number; crashes: number; refusedQueries: number };
 }
 
 /** Coverage is counted in 1 % steps (a query's coverage is rounded down to one). */
@@ -235,9 +235,9 @@ export class Measurement {
 }
 
 function leafFigures(serving: ServingFigures, measured: number): MeasuredFigures['leafRequests'] {
-  const { first, extra, cancelled } = serving.leafRequests;
+  const { first, extra, cancelled, crashes, refused } = serving.leafRequests;
   const all = first + extra;
-  return { perQuery: measured > 0 ? all / measured : 0, extraShare: first > 0 ? extra / first : 0, cancelledShare: all > 0 ? cancelled / all : 0 };
+  return { perQuery: measured > 0 ? all / measured : 0, extraShare: first > 0 ? extra / first : 0, cancelledShare: all > 0 ? cancelled / all : 0, crashes, refusedQueries: refused };
 }
 
 function meanMax(xs: Float64Array): MeanSummary {

@@ -136,6 +136,40 @@ describe('machine failures and repairs', () => {
   });
 });
 
+describe('queries of death and canary requests', () => {
+  // One query in 1000 crashes every machine it runs on; a crashed machine is back after 60 s.
+  const qod = { share: 0.001, repairMs: 60_000 };
+  const count = (o: QueryOutcome[]) => o.length;
+  it('unprotected, a query of death crashes every machine it fans out to', () => {
+    const { figures, outcomes } = run({ shards: 50, replicas: 2, queriesOfDeath: qod }, { kind: 'deterministic', ms: 5 }, 3000, 20);
+    const deadly = outcomes.filter((x) => x.coverage === 0).length;
+    expect(deadly).toBeGreaterThan(0);
+    // Each deadly query reached one replica of every shard: 50 machines each.
+    expect(figures.leafRequests.crashes).toBe(deadly * 50);
+  });
+
+  it.each([
+    [1, 2],
+    [2, 3],
+  ])('with %i canaries and at most %i crashes, a query of death crashes no more machines than that, and is refused', (canaries, maxCrashes) => {
+    const { figures, outcomes } = run({ shards: 50, replicas: 2, queriesOfDeath: qod, canaries: { count: canaries, maxCrashes } }, { kind: 'deterministic', ms: 5 }, 3000, 20);
+    const refused = figures.leafRequests.refused;
+    expect(refused).toBeGreaterThan(0);
+    expect(figures.leafRequests.crashes).toBeLessThanOrEqual(refused * (canaries + maxCrashes - 1));
+    expect(figures.leafRequests.crashes).toBeGreaterThanOrEqual(refused * maxCrashes);
+    expect(count(outcomes)).toBe(3000);
+    // The other queries are answered in full, one canary round trip later.
+    const healthy = outcomes.filter((x) => x.coverage > 0);
+    expect(healthy.length).toBe(3000 - refused);
+    for (const x of healthy) expect(x.coverage).toBe(1);
+  });
+
+  it('canaries cost healthy queries one round trip (latency 2 x the leaf time when idle)', () => {
+    const { outcomes } = run({ shards: 10, replicas: 1, canaries: { count: 1, maxCrashes: 2 } }, { kind: 'deterministic', ms: 5 }, 100, 50);
+    for (const x of outcomes) expect(x.doneMs - x.arrivalMs).toBe(10);
+  });
+});
+
 describe('bad tail options are one-line errors naming the field', () => {
   const ok = {
     name: 't',

@@ -22,7 +22,7 @@ export function finiteNumber(value: string): number {
   if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number.');
   return n;
 }
-/** A weight in (0, 1], as an added expansion term's. */
+/** A number in (0, 1]: an added expansion term's weight, a first tier's share of documents. */
 export function unitWeight(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !(n > 0 && n <= 1)) throw new InvalidArgumentError('expected a number in (0, 1].');

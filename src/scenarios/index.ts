@@ -4,6 +4,8 @@ export { PACKAGE_ROOT, formatIssues, loadScenarioArg, loadScenarioFile, parseSce
 export type { LoadedScenario } from './load.ts';
 export { BRIN_PAGE_INDEX_BYTES_PER_DOC, DEFAULT_TRACE, RunContext, applyOverrides, memoryFitProblem, simulate } from './simulate.ts';
 export type { SimulateOptions } from './simulate.ts';
+export { searcherFor, searcherOf } from './searcher.ts';
+export type { Searcher, SearcherSpec } from './searcher.ts';
 export { COMPARED_METRICS, compareScenarios, diffRuns } from './compare.ts';
 export type { Comparison, MetricDiff } from './compare.ts';
 export { MEMORY_SHARDS_2001, MODELLED_DOCS_2001, PRESETS, PRESET_NAMES, preset } from './presets.ts';

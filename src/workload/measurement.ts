@@ -140,8 +140,11 @@ export class Measurement {
     p.transfer += o.path.transferMs;
     p.cpu += o.path.cpuMs;
     p.merge += o.path.mergeMs;
-    // Latency less service time; a difference below zero is rounding (the two are summed apart).
-    p.queueing += Math.max(0, o.doneMs - o.arrivalMs - o.serviceMs);
+    // Latency less service time. The two are summed apart, so a difference within rounding of the
+    // latency (either sign) is no wait: counted as one, it made a share of 1e-15 that compare divided by.
+    const latencyMs = o.doneMs - o.arrivalMs;
+    const waitMs = latencyMs - o.serviceMs;
+    if (waitMs > 1e-9 * latencyMs) p.queueing += waitMs;
     if (o.doneMs > this.lastMeasuredDoneMs) this.lastMeasuredDoneMs = o.doneMs;
   }
 

@@ -26,7 +26,7 @@ export function progressEveryMs(env: NodeJS.ProcessEnv = process.env): number {
  * (CI, a pipe, a log file) one plain line every few seconds, so a long run is never silent and a
  * captured log stays readable. A run whose progress starts over (the next run of a study) is counted.
  */
-export function progressBar(label: string, sink: ProgressSink = stderrSink, everyMs = progressEveryMs()): { update(done: number, total: number): void; end(): void } {
+export function progressBar(label: string, sink: ProgressSink = stderrSink, everyMs = progressEveryMs(), unit = 'queries'): { update(done: number, total: number): void; end(): void } {
   const started = sink.now();
   let runStarted = started;
   let lastLine = started;
@@ -55,7 +55,7 @@ export function progressBar(label: string, sink: ProgressSink = stderrSink, ever
       lastLine = now;
       const runMs = now - runStarted;
       const left = done > 0 && done < total ? `, about ${duration((runMs * (total - done)) / done)} left` : '';
-      sink.write(`searchsim: ${name}: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} queries (${(frac * 100).toFixed(1)} %), ${duration(now - started)} elapsed${left}\n`);
+      sink.write(`searchsim: ${name}: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} ${unit} (${(frac * 100).toFixed(1)} %), ${duration(now - started)} elapsed${left}\n`);
     },
     end() {
       if (shown) sink.write('\r' + ' '.repeat(80) + '\r');

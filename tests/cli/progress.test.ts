@@ -24,6 +24,13 @@ describe('progress', () => {
     bar.end();
     expect(r.out).toHaveLength(1);
   });
+  it('names what it counts: a sweep counts points, not queries', () => {
+    const r = recorder(false);
+    const bar = progressBar('sweeping', r.sink, 1000, 'points');
+    r.advance(2000);
+    bar.update(20, 50);
+    expect(r.out).toEqual(['searchsim: sweeping: 20 of 50 points (40.0 %), 2 s elapsed, about 3 s left\n']);
+  });
   it('counts the runs of a study as its progress starts over', () => {
     const r = recorder(false);
     const bar = progressBar('simulating', r.sink, 1000);

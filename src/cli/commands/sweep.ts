@@ -23,7 +23,7 @@ interface GridOptions {
 /** Runs `f` with a pool of the options' workers and a progress bar, closing both whatever happens. */
 async function withRunner<T>(o: GridOptions, label: string, f: (runner: PoolRunner, onProgress: (done: number, total: number) => void) => Promise<T>): Promise<T> {
   const runner = new PoolRunner(o.workers);
-  const bar = progressBar(label);
+  const bar = progressBar(label, undefined, undefined, 'points');
   try {
     return await f(runner, (d, t) => bar.update(d, t));
   } finally {

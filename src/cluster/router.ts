@@ -55,13 +55,11 @@ export class RouterCounters {
   extraCopies = 0;
   /** Leaf requests cancelled (the twin answered first, or the deadline passed). */
   cancelled = 0;
-  /** Leaf requests sent to a machine that was down (before the router noticed, or with no replica up). */
-  toDownMachines = 0;
   /** Machines crashed by queries of death, and queries refused after their canaries crashed. */
   crashes = 0;
   refused = 0;
   reset(): void {
-    this.firstCopies = this.extraCopies = this.cancelled = this.toDownMachines = this.crashes = this.refused = 0;
+    this.firstCopies = this.extraCopies = this.cancelled = this.crashes = this.refused = 0;
   }
 }
 
@@ -156,6 +154,8 @@ export class Router implements LeafListener<PendingLeaf> {
   onCrash: ((machine: number) => void) | null = null;
   /** Hedges and deadlines follow each copy of a leaf request. */
   private readonly followsCopies: boolean;
+  /** Only a tracked bank's machines go down: a plain bank's leaves skip the checks below. */
+  private mayFail = false;
   private hedgeAfterMs = Infinity;
   private readonly leafMs: LatencyRecorder | null;
   private leafAnswersSinceRefresh = 0;
@@ -185,6 +185,7 @@ export class Router implements LeafListener<PendingLeaf> {
   attach(machines: MachineBank<PendingLeaf>): void {
     invariant(!this.followsCopies || machines.tracked, 'hedges and deadlines cancel requests: they need a tracked machine bank');
     this.machinesBank = machines;
+    this.mayFail = machines.tracked;
   }
 
   /** A machine went down at `atMs`: the router stops choosing it once it notices. */
@@ -408,18 +409,7 @@ export class Router implements LeafListener<PendingLeaf> {
       this.requestsSent++;
       if (this.machines.measuring) this.counters.firstCopies++;
     }
-    if (this.deadly !== null && this.deadly(f.q) && this.machines.isUp(machine)) {
-      // A query of death: the machine crashes as it starts on it (with whatever else it was serving).
-      if (this.machines.measuring) this.counters.crashes++;
-      this.onCrash!(machine);
-    }
-    if (!this.machines.isUp(machine)) {
-      // Sent before the router noticed the machine was down (or no replica is up): no answer comes,
-      // and the shard is missing from this query's answer.
-      if (this.machines.measuring) this.counters.toDownMachines++;
-      this.failAtOnce(f, p, now);
-      return;
-    }
+    if (this.mayFail && this.reachesDeadMachine(f, p, machine, now)) return;
     const machineDoneMs = this.machines.request(machine, d, now, c, p);
     const out = f.out;
     out.seeks += c.seeks;
@@ -494,6 +484,21 @@ export class Router implements LeafListener<PendingLeaf> {
       this.leafAnswersSinceRefresh = 0;
       this.hedgeAfterMs = this.leafMs!.percentileMs(95);
     }
+  }
+
+  /**
+   * A query of death crashes the machine as it starts on it (with whatever else it was serving); a copy
+   * sent to a machine that is down (before the router noticed, or with no replica up) fails at once, its
+   * shard missing from the answer. True when the copy failed.
+   */
+  private reachesDeadMachine(f: InFlight, p: PendingLeaf, machine: number, nowMs: number): boolean {
+    if (this.deadly !== null && this.deadly(f.q) && this.machines.isUp(machine)) {
+      if (this.machines.measuring) this.counters.crashes++;
+      this.onCrash!(machine);
+    }
+    if (this.machines.isUp(machine)) return false;
+    this.failAtOnce(f, p, nowMs);
+    return true;
   }
 
   /** A copy that reached a down machine: as if it had failed there at once. */

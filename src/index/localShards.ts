@@ -55,7 +55,13 @@ export class LocalShards implements ShardSet {
   }
 
   async update(ops: readonly UpdateOp[]): Promise<UpdateResult> {
-    const r = this.group.update(ops);
+    let r: UpdateResult;
+    try {
+      r = this.group.update(ops);
+    } catch (e) {
+      this.statsCache.clear(); // part of the changes may have landed: trust no frequency
+      throw e;
+    }
     this.statsCache.forget(r.changedTerms);
     return r;
   }

@@ -2,7 +2,7 @@ import { errors, staticRankKey, type Rng } from '../core/index.ts';
 import type { HardwarePreset } from '../hardware/index.ts';
 import type { Clock } from '../sim/index.ts';
 import { MachineBank, type IndexMode } from './machines.ts';
-import { PendingLeaf, Router, type HedgeOptions } from './router.ts';
+import { PendingLeaf, Router, type HedgeOptions, type TieOptions } from './router.ts';
 import { replicaSelector, type SelectionPolicy } from './selection.ts';
 import type { QueryOutcome, ServingFigures, ServingModel } from './serving.ts';
 import type { PreparedQuery, ServiceModel } from './service.ts';
@@ -29,11 +29,17 @@ export interface ClusterOptions {
   /** The router's deadline for partial answers (see RouterOptions.deadlineMs). */
   deadlineMs?: number;
   hedge?: HedgeOptions;
+  tie?: TieOptions;
   /**
    * A share of the machines (chosen by the seed) that serve `factor` times slower (The Tail at Scale's
    * slow machines: contention, throttling, a bad disk).
    */
   slowMachines?: { share: number; factor: number };
+  /**
+   * Periodic background work on every machine: every `everyMs` (from a seeded phase per machine) its
+   * cores are taken for `forMs` (The Tail at Scale: daemons, compactions, garbage collection).
+   */
+  stalls?: { everyMs: number; forMs: number };
   /** Every machine fails after an exponential time of mean `mtbfMs` and is repaired after one of mean `mttrMs` (seeded). */
   failures?: { mtbfMs: number; mttrMs: number };
   /** Failures at given times: `machine` down from `atMs` for `forMs`. */
@@ -51,7 +57,7 @@ const FAILURE_LOOKAHEAD_REPAIRS = 4;
 
 /** The router's tail tolerance cancels requests, so it needs a tracked bank. */
 function needsTracking(o: ClusterOptions): boolean {
-  return o.tracked === true || o.deadlineMs !== undefined || o.hedge !== undefined || o.failures !== undefined || (o.outages?.length ?? 0) > 0 || o.queriesOfDeath !== undefined || o.canaries !== undefined;
+  return o.tracked === true || o.deadlineMs !== undefined || o.hedge !== undefined || o.tie !== undefined || o.failures !== undefined || (o.outages?.length ?? 0) > 0 || o.queriesOfDeath !== undefined || o.canaries !== undefined;
 }
 
 /**
@@ -84,7 +90,7 @@ export class SimulatedCluster implements ServingModel {
     checkTail(o);
     this.router = new Router(
       clock,
-      { shards: o.shards, replicas: o.replicas, hardware: o.hardware, hops: o.hops, deadlineMs: o.deadlineMs, hedge: o.hedge, detectionMs: o.detectionMs, canaries: o.canaries },
+      { shards: o.shards, replicas: o.replicas, hardware: o.hardware, hops: o.hops, deadlineMs: o.deadlineMs, hedge: o.hedge, tie: o.tie, detectionMs: o.detectionMs, canaries: o.canaries },
       service,
       replicaSelector(o.selection, o.shards, rng.fork('replica-selection')),
     );
@@ -100,6 +106,7 @@ export class SimulatedCluster implements ServingModel {
       clock.at(x.atMs + x.forMs, () => this.up(x.machine));
     }
     if (o.failures) this.failures = new FailureProcess(this.machines, o.failures, rng.fork('failures'));
+    if (o.stalls) this.stalls = new StallProcess(this.machines, o.stalls.everyMs, rng.fork('stalls'));
     if (o.queriesOfDeath) this.armQueriesOfDeath(o.queriesOfDeath, rng.fork('queries-of-death').int(2 ** 31));
   }
 
@@ -114,6 +121,7 @@ export class SimulatedCluster implements ServingModel {
   }
 
   private readonly failures: FailureProcess | null = null;
+  private readonly stalls: StallProcess | null = null;
 
   private down(machine: number): void {
     if (!this.bank.isUp(machine)) return;
@@ -131,6 +139,12 @@ export class SimulatedCluster implements ServingModel {
     this.failures!.drawUntil(untilMs, (machine, atMs, down) => this.clock.at(atMs, () => (down ? this.down(machine) : this.up(machine))));
   }
 
+  /** Schedules the background stalls due before the next period after `nowMs` (drawn lazily). */
+  private scheduleStalls(nowMs: number): void {
+    const forMs = this.options.stalls!.forMs;
+    this.stalls!.drawUntil(nowMs + this.options.stalls!.everyMs, (machine, atMs) => this.clock.at(atMs, () => this.bank.stall(machine, atMs, forMs)));
+  }
+
   /** Makes round(share x machines) machines, a seeded sample, `factor` times slower. */
   private slowDown(slow: { share: number; factor: number }, rng: Rng): void {
     const ids = Array.from({ length: this.machines }, (_, i) => i);
@@ -145,6 +159,7 @@ export class SimulatedCluster implements ServingModel {
 
   submit(q: PreparedQuery, onDone: (o: QueryOutcome) => void): void {
     if (this.failures) this.scheduleFailures(this.clock.nowMs + FAILURE_LOOKAHEAD_REPAIRS * this.options.failures!.mttrMs);
+    if (this.stalls) this.scheduleStalls(this.clock.nowMs);
     this.router.submit(q, onDone);
   }
 
@@ -161,8 +176,7 @@ export class SimulatedCluster implements ServingModel {
 
   startMeasuring(): void {
     this.bank.startMeasuring(this.clock.nowMs);
-    this.router.shardBusyMs.fill(0);
-    this.router.counters.reset();
+    this.router.startMeasuring();
   }
   stopMeasuring(): void {
     this.bank.stopMeasuring();
@@ -177,7 +191,8 @@ export class SimulatedCluster implements ServingModel {
       shardBusyMs: this.router.shardBusyMs.slice(),
       updateBusyMs: this.bank.updateBusyMs,
       serversPerMachine: this.options.cores + this.options.disks,
-      leafRequests: { first: c.firstCopies, extra: c.extraCopies, cancelled: c.cancelled, crashes: c.crashes, refused: c.refused },
+      oneLeafMs: this.router.oneLeafQuantiles(),
+      leafRequests: { first: c.firstCopies, extra: c.extraCopies, cancelled: c.cancelled, bothStarted: c.bothStarted, crashes: c.crashes, refused: c.refused },
     };
   }
 }
@@ -218,6 +233,30 @@ class FailureProcess {
   }
 }
 
+/** Each machine's background stalls: every `everyMs` from a seeded phase in [0, everyMs). */
+class StallProcess {
+  private readonly nextMs: Float64Array;
+  private drawnUntilMs = 0;
+
+  constructor(
+    machines: number,
+    private readonly everyMs: number,
+    rng: Rng,
+  ) {
+    this.nextMs = Float64Array.from({ length: machines }, () => rng.next() * everyMs);
+  }
+
+  /** Tells `emit` every stall before `untilMs` not told yet, in steps of at least one period. */
+  drawUntil(untilMs: number, emit: (machine: number, atMs: number) => void): void {
+    if (untilMs <= this.drawnUntilMs) return;
+    const to = Math.max(untilMs, this.drawnUntilMs + this.everyMs);
+    for (let m = 0; m < this.nextMs.length; m++) {
+      for (; this.nextMs[m] < to; this.nextMs[m] += this.everyMs) emit(m, this.nextMs[m]);
+    }
+    this.drawnUntilMs = to;
+  }
+}
+
 /** The tail options' ranges, named as the scenario names them. */
 function checkTail(o: ClusterOptions): void {
   if (o.deadlineMs !== undefined && !(o.deadlineMs > 0 && o.deadlineMs < Infinity)) throw errors.option('router.deadlineMs', 'a positive number of milliseconds', o.deadlineMs);
@@ -225,6 +264,10 @@ function checkTail(o: ClusterOptions): void {
     const a = o.hedge.afterMs;
     if (a !== 'p95' && !(a >= 0 && a < Infinity)) throw errors.option('router.hedge.afterMs', 'a delay of 0 ms or more, or "p95"', a);
     if (!(o.hedge.maxExtraShare >= 0 && o.hedge.maxExtraShare <= 1)) throw errors.option('router.hedge.maxExtraShare', 'a share from 0 to 1', o.hedge.maxExtraShare);
+  }
+  if (o.tie) {
+    if (!(o.tie.afterMs >= 0 && o.tie.afterMs < Infinity)) throw errors.option('router.tie.afterMs', 'a delay of 0 ms or more', o.tie.afterMs);
+    if (!(o.tie.messageMs >= 0 && o.tie.messageMs < Infinity)) throw errors.option('router.tie.messageMs', 'a delay of 0 ms or more', o.tie.messageMs);
   }
   if (o.failures) {
     if (!(o.failures.mtbfMs > 0 && o.failures.mtbfMs < Infinity)) throw errors.option('faults.failures.mtbfMs', 'a positive number of milliseconds', o.failures.mtbfMs);
@@ -243,6 +286,10 @@ function checkTail(o: ClusterOptions): void {
   if (o.canaries) {
     if (!(Number.isInteger(o.canaries.count) && o.canaries.count >= 1)) throw errors.option('router.canaries.count', 'a whole number of 1 or more', o.canaries.count);
     if (!(Number.isInteger(o.canaries.maxCrashes) && o.canaries.maxCrashes >= 1)) throw errors.option('router.canaries.maxCrashes', 'a whole number of 1 or more', o.canaries.maxCrashes);
+  }
+  if (o.stalls) {
+    if (!(o.stalls.everyMs > 0 && o.stalls.everyMs < Infinity)) throw errors.option('faults.stalls.everyMs', 'a positive number of milliseconds', o.stalls.everyMs);
+    if (!(o.stalls.forMs > 0 && o.stalls.forMs < o.stalls.everyMs)) throw errors.option('faults.stalls.forMs', `a positive number of milliseconds below everyMs (${o.stalls.everyMs})`, o.stalls.forMs);
   }
   if (o.slowMachines) {
     if (!(o.slowMachines.share >= 0 && o.slowMachines.share <= 1)) throw errors.option('faults.slowMachines.share', 'a share from 0 to 1', o.slowMachines.share);

@@ -51,6 +51,8 @@ export interface LeafListener<T> {
   leafDone(token: T, doneMs: number): void;
   /** It will not end: its machine went down at `atMs` (tracked banks only). */
   leafFailed(token: T, atMs: number): void;
+  /** It started service at `atMs`: its first read or its core (tracked banks, requests asked to be watched). */
+  leafStarted?(token: T, atMs: number): void;
 }
 
 /** A leaf whose reads are on disk, waiting for them before its CPU stage (pooled). */
@@ -120,9 +122,10 @@ export class MachineBank<T> {
   /**
    * A leaf request reaches `machine` at `nowMs` (the clock's now). Its cost is booked into `charge` at
    * once. Returns the end on the machine when it is known now and final (plain bank, nothing read from
-   * disk); otherwise NaN, and the listener hears `leafDone(token, end)` at an event.
+   * disk); otherwise NaN, and the listener hears `leafDone(token, end)` at an event. With `watchStart`
+   * (tracked banks) the listener also hears `leafStarted` when the request starts service.
    */
-  request(machine: number, d: LeafDemand, nowMs: number, charge: LeafCharge, token: T): number {
+  request(machine: number, d: LeafDemand, nowMs: number, charge: LeafCharge, token: T, watchStart = false): number {
     const o = this.options;
     const hw = o.hardware;
     const slow = this.slowMachines ? this.slowdown[machine] : 1;
@@ -175,6 +178,7 @@ export class MachineBank<T> {
     let diskServiceMs = 0;
     let slowest = -1;
     let diskBusy = 0;
+    invariant(!watchStart || this.track !== null, 'watching a request start needs a tracked machine bank');
     const leaf = this.track ? this.track.open(token, machine, cpuMs) : -1;
     for (let k = 0; k < o.disks; k++) {
       if (diskMs[k] <= 0) continue;
@@ -208,6 +212,7 @@ export class MachineBank<T> {
       // As in the plain bank, a leaf that reads nothing from disk takes its core at once.
       if (diskEndMs <= nowMs) this.track!.compute(leaf, nowMs);
       else this.track!.reading(leaf, diskEndMs);
+      if (watchStart) this.track!.watchStart(leaf);
       return NaN;
     }
     if (diskEndMs <= nowMs) return this.cores.serve(machine, nowMs, cpuMs);
@@ -265,6 +270,16 @@ export class MachineBank<T> {
 
   isUp(machine: number): boolean {
     return this.cores.isUp(machine);
+  }
+
+  /**
+   * Background work (a compaction, a collection, a log roll) takes every core of the machine for `forMs`,
+   * queued behind what its cores are already doing: requests arriving meanwhile wait for it. Counted as
+   * busy time; a machine that is down skips it.
+   */
+  stall(machine: number, nowMs: number, forMs: number): void {
+    if (!this.isUp(machine)) return;
+    for (let c = 0; c < this.options.cores; c++) this.cores.serve(machine, nowMs, forMs);
   }
 
   /** Charges CPU work that is not a query (applying an update) at `nowMs`; returns when it ends. */
@@ -326,6 +341,8 @@ class LeafTracker<T> {
   private state = new Uint8Array(64);
   private cpuRecord = new Int32Array(64);
   private event: EventHandle[] = [];
+  /** For watched requests not started yet, the event that tells the listener they started (-1: none). */
+  private startEvent: EventHandle[] = [];
   private diskRecords: StationRecord[][] = [];
   private readonly free: number[] = [];
   private readonly liveOn = new Map<number, Set<number>>();
@@ -345,13 +362,17 @@ class LeafTracker<T> {
   }
 
   readonly coreListener: StationListener = {
-    moved: (leaf, endMs) => this.reschedule(leaf, endMs),
+    moved: (leaf, endMs) => {
+      this.reschedule(leaf, endMs);
+      if (this.startEvent[leaf] >= 0) this.watchStart(leaf);
+    },
     // A down machine's requests are failed by `failMachine`, before its stations go down.
     failed: () => {},
   };
   readonly diskListener: StationListener = {
     moved: (leaf) => {
       if (this.state[leaf] === READING) this.reschedule(leaf, this.readsEndMs(leaf));
+      if (this.startEvent[leaf] >= 0) this.watchStart(leaf);
     },
     failed: () => {},
   };
@@ -387,6 +408,23 @@ class LeafTracker<T> {
     this.cpuRecord[leaf] = this.cores.lastRecord;
     this.event[leaf] = this.clock.atWith(end, this.finish, leaf);
   }
+
+  /**
+   * The listener hears when the leaf starts service: its first read, or its core when it reads nothing
+   * from disk. Called again when the leaf moved (a request ahead of it left), until it has started.
+   */
+  watchStart(leaf: number): void {
+    if (this.startEvent[leaf] >= 0) this.clock.cancel(this.startEvent[leaf]);
+    let startMs = Infinity;
+    if (this.state[leaf] === READING) for (const r of this.diskRecords[leaf]) startMs = Math.min(startMs, this.disks.startOf(r));
+    else startMs = this.cores.startOf(this.cpuRecord[leaf]);
+    this.startEvent[leaf] = this.clock.atWith(Math.max(startMs, this.clock.nowMs), this.started, leaf);
+  }
+
+  private readonly started: ArgCallback<number> = (leaf) => {
+    this.startEvent[leaf] = -1;
+    this.listener.leafStarted?.(this.tokens[leaf] as T, this.clock.nowMs);
+  };
 
   private readonly startCpu: ArgCallback<number> = (leaf) => this.compute(leaf, this.clock.nowMs);
 
@@ -429,11 +467,19 @@ class LeafTracker<T> {
   /** Takes the leaf out of the stations it is queued at or served by, and drops its event. */
   private withdraw(leaf: number, atMs: number): void {
     this.clock.cancel(this.event[leaf]);
+    this.forgetStart(leaf);
     if (this.state[leaf] === READING) for (const r of this.diskRecords[leaf]) this.disks.cancel(r, atMs);
     else this.cores.cancel(this.cpuRecord[leaf], atMs);
   }
 
+  private forgetStart(leaf: number): void {
+    if (this.startEvent[leaf] < 0) return;
+    this.clock.cancel(this.startEvent[leaf]);
+    this.startEvent[leaf] = -1;
+  }
+
   private release(leaf: number): void {
+    this.forgetStart(leaf);
     this.state[leaf] = IDLE;
     this.tokens[leaf] = null;
     this.liveOn.get(this.machine[leaf])?.delete(leaf);
@@ -444,6 +490,7 @@ class LeafTracker<T> {
     const leaf = this.tokens.length;
     this.tokens.push(null);
     this.event.push(-1);
+    this.startEvent.push(-1);
     this.diskRecords.push([]);
     if (leaf === this.machine.length) {
       const n = leaf * 2;

@@ -1,6 +1,6 @@
 import { invariant } from '../core/index.ts';
 import { HIT_BYTES, MESSAGE_OVERHEAD_BYTES, QUERY_BYTES_PER_TERM, busyJoules, mergeCpuMs, networkMs, type HardwarePreset } from '../hardware/index.ts';
-import { LatencyRecorder } from '../metrics/index.ts';
+import { LatencyRecorder, type TailQuantiles } from '../metrics/index.ts';
 import type { Clock } from '../sim/index.ts';
 import { LeafCharge, type LeafListener, type MachineBank } from './machines.ts';
 import type { ReplicaSelector } from './selection.ts';
@@ -24,6 +24,8 @@ export interface RouterOptions {
   deadlineMs?: number;
   /** Hedged requests; needs a tracked machine bank. */
   hedge?: HedgeOptions;
+  /** Tied requests; needs a tracked machine bank. */
+  tie?: TieOptions;
   /** How long the router takes to notice that a machine went down or came back (default 0). */
   detectionMs?: number;
   /**
@@ -45,6 +47,26 @@ export interface HedgeOptions {
   maxExtraShare: number;
 }
 
+/**
+ * Tied requests (Dean and Barroso 2013, "Tied requests"): every leaf request goes to two replicas, each
+ * copy tagged with its twin; the copy that starts service first sends its twin a cancellation, which
+ * takes the twin out of its queue if it has not started by the time the message arrives. Both copies
+ * run only when they start within one message delay of each other.
+ */
+export interface TieOptions {
+  /**
+   * The second copy leaves the router this long after the first (the paper: "a small delay of two times
+   * the average network message delay", so that the first copy's cancellation can beat it when the first
+   * server is idle).
+   */
+  afterMs: number;
+  /** The cancellation's trip from one leaf to the other. */
+  messageMs: number;
+}
+
+/** The Tail at Scale's Table 1 measures when 95 % of a query's leaves answered, besides all of them. */
+const MOST_LEAVES_SHARE = 0.95;
+
 /** Leaf answers observed before a 'p95' hedge delay is trusted, and between its refreshes. */
 const HEDGE_WARMUP_LEAVES = 1000;
 
@@ -53,13 +75,15 @@ export class RouterCounters {
   /** Leaf requests sent as first copies, and as hedges beyond them. */
   firstCopies = 0;
   extraCopies = 0;
-  /** Leaf requests cancelled (the twin answered first, or the deadline passed). */
+  /** Leaf requests cancelled (the twin answered or started first, or the deadline passed). */
   cancelled = 0;
+  /** Tied copies that started service while their twin was also running (the work tying wastes). */
+  bothStarted = 0;
   /** Machines crashed by queries of death, and queries refused after their canaries crashed. */
   crashes = 0;
   refused = 0;
   reset(): void {
-    this.firstCopies = this.extraCopies = this.cancelled = this.crashes = this.refused = 0;
+    this.firstCopies = this.extraCopies = this.cancelled = this.bothStarted = this.crashes = this.refused = 0;
   }
 }
 
@@ -79,6 +103,9 @@ interface InFlight {
   /** With canaries: the shards asked so far, the canaries answered and crashed; null once fanned out. */
   canary: { asked: Uint8Array; askedCount: number; next: number; ok: number; crashes: number } | null;
   maxDoneMs: number;
+  /** When each shard answered in time, in the order they were learnt (not time order: Lindley answers come early). */
+  answeredAtMs: Float64Array;
+  answeredCount: number;
   /** The last leaf to answer so far: its service time, by kind. */
   critical: LeafPath;
   hits: number;
@@ -115,6 +142,8 @@ export class PendingLeaf {
   /** The bank's id of the request (tracked banks), to cancel it. */
   leafId = -1;
   sentMs = 0;
+  /** When it started service on its machine (tied requests watch it; NaN: not yet). */
+  startedMs = NaN;
   netBackMs = 0;
   readonly path = new LeafPath();
   hits = 0;
@@ -149,6 +178,8 @@ export class Router implements LeafListener<PendingLeaf> {
   /** Network time of a leaf's reply, by hit count (memoised: it is on every leaf's path). */
   private readonly replyMsByHits: number[] = [];
   readonly counters = new RouterCounters();
+  /** One leaf request's latency at the router while measuring. */
+  private oneLeaf = new LatencyRecorder();
   /** A query of death: every machine that runs it crashes (the cluster takes it down and repairs it). */
   deadly: ((q: PreparedQuery) => boolean) | null = null;
   onCrash: ((machine: number) => void) | null = null;
@@ -176,14 +207,14 @@ export class Router implements LeafListener<PendingLeaf> {
     this.outstanding = new Outstanding(machines);
     this.tracksLoad = options.replicas > 1 && selector.usesLoad;
     this.shardBusyMs = new Float64Array(options.shards);
-    this.followsCopies = options.hedge !== undefined || options.deadlineMs !== undefined || options.canaries !== undefined;
+    this.followsCopies = options.hedge !== undefined || options.tie !== undefined || options.deadlineMs !== undefined || options.canaries !== undefined;
     this.leafMs = options.hedge?.afterMs === 'p95' ? new LatencyRecorder() : null;
     if (options.hedge && options.hedge.afterMs !== 'p95') this.hedgeAfterMs = options.hedge.afterMs;
   }
 
   /** The machines the router sends leaf requests to (their listener is this router). */
   attach(machines: MachineBank<PendingLeaf>): void {
-    invariant(!this.followsCopies || machines.tracked, 'hedges and deadlines cancel requests: they need a tracked machine bank');
+    invariant(!this.followsCopies || machines.tracked, 'hedges, ties and deadlines cancel requests: they need a tracked machine bank');
     this.machinesBank = machines;
     this.mayFail = machines.tracked;
   }
@@ -237,6 +268,8 @@ export class Router implements LeafListener<PendingLeaf> {
       copies: this.followsCopies ? new Array<undefined>(this.options.shards).fill(undefined) : null,
       canary: this.options.canaries ? { asked: new Uint8Array(this.options.shards), askedCount: 0, next: q.seq % this.options.shards, ok: 0, crashes: 0 } : null,
       maxDoneMs: arrivalMs,
+      answeredAtMs: new Float64Array(this.options.shards),
+      answeredCount: 0,
       critical: new LeafPath(),
       hits: 0,
       out: {
@@ -253,6 +286,8 @@ export class Router implements LeafListener<PendingLeaf> {
         failedLeaves: 0,
         coverage: 1,
         path: { networkMs: 0, seekMs: 0, rotationMs: 0, transferMs: 0, cpuMs: 0, mergeMs: 0 },
+        mostLeavesDoneMs: NaN,
+        allLeavesDoneMs: NaN,
       },
       onDone,
     };
@@ -410,7 +445,7 @@ export class Router implements LeafListener<PendingLeaf> {
       if (this.machines.measuring) this.counters.firstCopies++;
     }
     if (this.mayFail && this.reachesDeadMachine(f, p, machine, now)) return;
-    const machineDoneMs = this.machines.request(machine, d, now, c, p);
+    const machineDoneMs = this.machines.request(machine, d, now, c, p, this.options.tie !== undefined);
     const out = f.out;
     out.seeks += c.seeks;
     out.bytesRead += c.diskBytes;
@@ -444,7 +479,55 @@ export class Router implements LeafListener<PendingLeaf> {
     if (first) copies[shard] = [p];
     else copies[shard]!.push(p);
     if (first && this.options.hedge && this.hedgeAfterMs < Infinity) this.clock.atWith(now + this.hedgeAfterMs, this.hedgeDue, p);
+    if (first && this.options.tie) {
+      if (this.options.tie.afterMs === 0) this.tieDue(p);
+      else this.clock.atWith(now + this.options.tie.afterMs, this.tieDue, p);
+    }
   }
+
+  /**
+   * The tied twin of first copy `p` leaves for another replica. If `p` started long enough ago for its
+   * cancellation to have reached the twin's server, the twin is dropped there on arrival: sent, and
+   * cancelled without work.
+   */
+  private readonly tieDue = (p: PendingLeaf): void => {
+    const f = p.f;
+    if (f === null || f.finished || !f.copies![p.shard]) return;
+    const now = this.clock.nowMs;
+    const replica = this.otherReplica(p.shard, p.replica, now);
+    if (replica < 0) return;
+    if (this.machines.measuring) this.counters.extraCopies++;
+    const cancelArrivesMs = p.startedMs + this.options.tie!.messageMs;
+    if (cancelArrivesMs <= now) {
+      if (this.machines.measuring) this.counters.cancelled++;
+      return;
+    }
+    this.send(f, p.shard, replica, false);
+    // `p` started already: its cancellation is on its way.
+    const twin = f.copies![p.shard]?.at(-1);
+    if (cancelArrivesMs < Infinity && twin && twin !== p) this.clock.atWith(cancelArrivesMs, this.tieCancel, twin);
+  };
+
+  /** A watched copy started service: its cancellation leaves for its twins. */
+  leafStarted(p: PendingLeaf, atMs: number): void {
+    p.startedMs = atMs;
+    const f = p.f;
+    if (f === null || f.finished || this.options.tie === undefined) return;
+    const out = f.copies![p.shard];
+    if (!out) return;
+    for (const x of out) {
+      if (x === p || x.f === null) continue;
+      if (!Number.isNaN(x.startedMs)) {
+        if (this.machines.measuring) this.counters.bothStarted++;
+      } else this.clock.atWith(atMs + this.options.tie.messageMs, this.tieCancel, x);
+    }
+  }
+
+  /** A twin's cancellation arrives: it leaves the queue unless it started meanwhile (counted when it started). */
+  private readonly tieCancel = (x: PendingLeaf): void => {
+    if (x.f === null || x.f.finished || !Number.isNaN(x.startedMs)) return;
+    this.cancelCopy(x, this.clock.nowMs);
+  };
 
   /** A leaf answered at `doneMs`: its record back to the pool, its answer to its query. */
   private release(p: PendingLeaf, doneMs: number): void {
@@ -452,7 +535,7 @@ export class Router implements LeafListener<PendingLeaf> {
     p.f = null;
     if (!this.followsCopies) this.pendingPool.push(p);
     else if (!this.settleCopies(f, p, false)) return;
-    this.answered(f, doneMs, p.path, p.hits);
+    this.answered(f, doneMs, p.path, p.hits, true);
     if (f.canary !== null && !f.finished) this.canaryDone(f, false, doneMs);
   }
 
@@ -524,17 +607,21 @@ export class Router implements LeafListener<PendingLeaf> {
     f.out.failedLeaves++;
     p.f = null;
     if (!this.followsCopies) this.pendingPool.push(p);
-    this.answered(f, atMs, p.path, 0);
+    this.answered(f, atMs, p.path, 0, false);
     if (f.canary !== null && !f.finished) this.canaryDone(f, true, atMs);
   }
 
-  /** A shard answered (or failed: no hits, no path) at `doneMs`; after the deadline it counts as late. */
-  private answered(f: InFlight, doneMs: number, path: LeafPath, hits: number): void {
+  /** A shard answered (or failed: not `ok`, no hits, no path) at `doneMs`; after the deadline it counts as late. */
+  private answered(f: InFlight, doneMs: number, path: LeafPath, hits: number, ok: boolean): void {
     if (f.finished) return;
     invariant(f.pending > 0, 'leaf answered twice');
     f.pending--;
     if (doneMs > f.deadlineAtMs) f.late++;
     else {
+      if (ok) {
+        f.answeredAtMs[f.answeredCount++] = doneMs;
+        if (this.machines.measuring) this.oneLeaf.record(doneMs - f.out.arrivalMs);
+      }
       if (doneMs >= f.maxDoneMs) {
         f.maxDoneMs = doneMs;
         f.critical.copy(path);
@@ -544,9 +631,32 @@ export class Router implements LeafListener<PendingLeaf> {
     if (f.pending === 0) this.finish(f);
   }
 
+  /** When 95 % of the shards, and all of them, had answered (NaN when fewer did). */
+  private leavesDone(f: InFlight): void {
+    const shards = this.options.shards;
+    const most = Math.ceil(MOST_LEAVES_SHARE * shards);
+    if (f.answeredCount < most) return;
+    const at = f.answeredAtMs.subarray(0, f.answeredCount).sort();
+    f.out.mostLeavesDoneMs = at[most - 1];
+    if (f.answeredCount === shards) f.out.allLeavesDoneMs = at[shards - 1];
+  }
+
+  /** Starts a measured window: what the router counts starts again. */
+  startMeasuring(): void {
+    this.shardBusyMs.fill(0);
+    this.counters.reset();
+    this.oneLeaf = new LatencyRecorder();
+  }
+
+  /** The latency of one leaf request while measuring (The Tail at Scale's Table 1, first row). */
+  oneLeafQuantiles(): TailQuantiles {
+    return this.oneLeaf.tailQuantiles();
+  }
+
   /** Every shard answered, failed or given up: the merge, then the query's answer. */
   private finish(f: InFlight): void {
     f.finished = true;
+    this.leavesDone(f);
     const mergeMs = this.options.hops ? mergeCpuMs(this.options.hardware.cpu, f.hits) : 0;
     const shards = this.options.shards;
     f.out.coverage = (shards - f.late - f.out.failedLeaves) / shards;

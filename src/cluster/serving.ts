@@ -1,4 +1,5 @@
 import type { HardwarePreset } from '../hardware/index.ts';
+import type { TailQuantiles } from '../metrics/index.ts';
 import type { PreparedQuery } from './service.ts';
 
 /** What happened to one query. Times are milliseconds on the serving model's clock. */
@@ -20,7 +21,14 @@ export interface QueryOutcome {
   coverage: number;
   /** The service time along the critical path (the last leaf to answer, then the merge), by kind. */
   path: CriticalPath;
+  /**
+   * When 95 % of the shards had answered, and when all had (before the merge); NaN when fewer answered
+   * (The Tail at Scale's Table 1 measures both at the root).
+   */
+  mostLeavesDoneMs: number;
+  allLeavesDoneMs: number;
 }
+
 
 /** Where a query's service time went: `serviceMs` is their sum; queueing is latency less it. */
 export interface CriticalPath {
@@ -53,10 +61,13 @@ export interface ServingFigures {
   /** Servers per machine (cores + disks): what `updateBusyMs` is a share of, with the window. */
   serversPerMachine: number;
   /**
-   * While measuring: leaf requests sent as first copies, as extra copies (hedges), and cancelled;
-   * machines crashed by queries of death; queries refused after their canaries crashed.
+   * While measuring: leaf requests sent as first copies, as extra copies (hedges, tied twins), and
+   * cancelled; tied copies that started while their twin ran; machines crashed by queries of death;
+   * queries refused after their canaries crashed.
    */
-  leafRequests: { first: number; extra: number; cancelled: number; crashes: number; refused: number };
+  leafRequests: { first: number; extra: number; cancelled: number; bothStarted: number; crashes: number; refused: number };
+  /** While measuring: the latency of one leaf request as the router sees it, from the query's arrival to the answer. */
+  oneLeafMs: TailQuantiles;
 }
 
 /**

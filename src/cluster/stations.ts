@@ -89,6 +89,12 @@ export class StationBank {
     return t.isRemembered(record) ? t.ring(record).e[t.pos(record) + END] : -Infinity;
   }
 
+  /** When a tracked request starts service now (it may have moved since `serve`); -Infinity once forgotten. */
+  startOf(record: StationRecord): number {
+    const t = this.tracked();
+    return t.isRemembered(record) ? t.ring(record).e[t.pos(record) + START] : -Infinity;
+  }
+
   /**
    * Takes a tracked request out at `atMs` (the clock's now: no arrival later than it has been presented):
    * a waiting one leaves the queue, a running one frees its server then. Returns false when it had

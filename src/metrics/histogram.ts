@@ -39,6 +39,13 @@ export interface LatencyRecorderOptions {
 
 const CDF_PERCENTILES = [0, 1, ...Array.from({ length: 19 }, (_, i) => 5 * (i + 1)), 97.5, 99, 99.5, 99.9, 99.95, 99.99, 100];
 
+/** Latency percentiles of The Tail at Scale's Table 1. */
+export interface TailQuantiles {
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
 export class LatencyRecorder {
   private readonly histogram: Histogram;
   private sumMs = 0;
@@ -96,6 +103,12 @@ export class LatencyRecorder {
   }
 
   /** p50, p90, p99, p99.9, max, mean and count, in milliseconds. */
+  /** The percentiles The Tail at Scale's Table 1 reports (NaN when nothing was recorded). */
+  tailQuantiles(): TailQuantiles {
+    if (this.recorded === 0) return { p50: NaN, p95: NaN, p99: NaN };
+    return { p50: this.percentileMs(50), p95: this.percentileMs(95), p99: this.percentileMs(99) };
+  }
+
   summary(): LatencySummary {
     if (this.recorded === 0) return { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0, count: 0 };
     return {

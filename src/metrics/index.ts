@@ -3,4 +3,4 @@
  * with sample counts). Recorders live here; reports only read their summaries.
  */
 export { LatencyRecorder } from './histogram.ts';
-export type { LatencyRecorderOptions, LatencySummary } from './histogram.ts';
+export type { LatencyRecorderOptions, LatencySummary, TailQuantiles } from './histogram.ts';

@@ -5,8 +5,10 @@ import type { ReplayResult, TraceLoad } from '../workload/index.ts';
  * (the warm-up's backlog included); utilisation lists every machine. 3: criticalPath (where a query's time
  * goes); searcher and list sizes in the cluster section; workload.traceLoad, the trace load report.
  * 4: coverage (share of shards in an answer) and leafRequests (copies sent, hedges, cancellations).
+ * 5: fanOut (one leaf, 95 % of leaves and all leaves: The Tail at Scale's Table 1); leafRequests.bothStartedShare
+ * (tied requests); cluster.router.tie and cluster.faults.stalls.
  */
-export const RUN_FORMAT_VERSION = 4;
+export const RUN_FORMAT_VERSION = 5;
 
 /** The modelled index beside the real one it was measured on (docs/DESIGN.md section 2, Scale). */
 export interface IndexReport {
@@ -39,9 +41,10 @@ export interface RunReport extends ReplayResult {
     /** The searcher: exhaustive (null), or its match budget, document order and tiers. */
     searcher: { matchBudget: number; order: string; firstTierShare: number | null; realBudgetPerShard: number | null } | null;
     /** The router's tail tolerance and the modelled faults, as the scenario set them (null: none). */
-    router: { deadlineMs?: number; hedge?: { afterMs: number | 'p95'; maxExtraShare: number }; canaries?: { count: number; maxCrashes: number } } | null;
+    router: { deadlineMs?: number; hedge?: { afterMs: number | 'p95'; maxExtraShare: number }; tie?: { afterMs: number; messageMs: number }; canaries?: { count: number; maxCrashes: number } } | null;
     faults: {
       slowMachines?: { share: number; factor: number };
+      stalls?: { everyMs: number; forMs: number };
       failures?: { mtbfMs: number; mttrMs: number };
       outages?: { machine: number; atMs: number; forMs: number }[];
       detectionMs?: number;
@@ -105,12 +108,19 @@ export function formatBytes(b: number): string {
 }
 
 /** The terminal summary: one metric a row. */
+/** Shards from which a run's summary shows the fan-out rows unasked. */
+const WIDE_FAN_OUT = 100;
+
 /** Coverage and the router's extra copies, for a run with tail tolerance, faults or partial answers. */
 function tailRows(r: RunReport): [string, string][] {
   const c = r.coverage;
   const l = r.leafRequests;
   const rows: [string, string][] = [['coverage mean / p1 / p10', `${pct(c.mean)} / ${pct(c.p1)} / ${pct(c.p10)} of shards; ${pct(c.fullShare)} of queries answered in full`]];
-  rows.push(['leaf requests a query', `${l.perQuery.toFixed(1)}: ${pct(l.extraShare)} extra copies (hedges), ${pct(l.cancelledShare)} cancelled`]);
+  const both = l.bothStartedShare > 0 ? `, ${pct(l.bothStartedShare)} ran twice (tied)` : '';
+  rows.push(['leaf requests a query', `${l.perQuery.toFixed(1)}: ${pct(l.extraShare)} extra copies (hedges, ties), ${pct(l.cancelledShare)} cancelled${both}`]);
+  const t = r.fanOut;
+  const q = (x: { p50: number; p95: number; p99: number }) => [x.p50, x.p95, x.p99].map((v) => (Number.isNaN(v) ? '-' : fmtMs(v))).join(' / ');
+  rows.push(['one leaf / 95 % of leaves / all leaves (p50 / p95 / p99)', `${q(t.oneLeafMs)} ms; ${q(t.mostLeavesMs)} ms; ${q(t.allLeavesMs)} ms`]);
   if (l.crashes > 0 || l.refusedQueries > 0) rows.push(['queries of death', `${l.crashes} machines crashed, ${l.refusedQueries} queries refused`]);
   return rows;
 }
@@ -155,7 +165,8 @@ export function runSummaryRows(r: RunReport): [string, string][] {
     rows.push(['changes', `${f.changes}: ${f.applied} visible during the run, ${f.pending} later, ${f.rejected} rejected; updates use ${(f.updateUtilisation * 100).toFixed(1)} % of machine time`]);
     rows.push(['staleness', `${(f.staleness * 100).toFixed(2)} % of ${f.returnedDocs} returned documents were older than their latest version`]);
   }
-  if (r.cluster.router || r.cluster.faults || r.coverage.mean < 1) rows.push(...tailRows(r));
+  // A wide fan-out shows its leaves' figures even without tail options (The Tail at Scale's Table 1).
+  if (r.cluster.router || r.cluster.faults || r.coverage.mean < 1 || r.cluster.shards >= WIDE_FAN_OUT) rows.push(...tailRows(r));
   if (r.workload.skippedLines > 0) rows.push(['skipped trace lines', String(r.workload.skippedLines)]);
   return rows;
 }

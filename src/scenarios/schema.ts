@@ -170,6 +170,14 @@ export const ScenarioSchema = z
           })
           .strict()
           .optional(),
+        tie: z
+          .object({
+            afterMs: z.number().min(0).max(86_400_000).default(0).describe('The second copy leaves this long after the first (the paper: twice the network message delay).'),
+            messageMs: z.number().min(0).max(86_400_000).default(0.1).describe("The cancellation's trip between the two leaves (the paper: about one network message delay)."),
+          })
+          .strict()
+          .optional()
+          .describe('Tied requests: every leaf request goes to two replicas; the copy that starts first cancels its twin (Dean and Barroso 2013).'),
         canaries: z
           .object({
             count: posInt.max(1000).default(1).describe('Shards a query goes to first; it fans out once they answer.'),
@@ -191,6 +199,14 @@ export const ScenarioSchema = z
           })
           .strict()
           .optional(),
+        stalls: z
+          .object({
+            everyMs: posNum.max(1e15).describe('Each machine stalls this often (a seeded phase per machine).'),
+            forMs: posNum.max(1e15).describe('For this long: background work takes every core, queued behind what runs.'),
+          })
+          .strict()
+          .optional()
+          .describe('Periodic background work (The Tail at Scale: daemons, compactions, garbage collection).'),
         failures: z
           .object({
             mtbfMs: posNum.max(1e15).describe('Mean time between failures of each machine (exponential, seeded).'),

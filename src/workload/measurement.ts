@@ -1,5 +1,5 @@
 import type { QueryOutcome, ServingFigures } from '../cluster/index.ts';
-import { LatencyRecorder, type LatencySummary } from '../metrics/index.ts';
+import { LatencyRecorder, type LatencySummary, type TailQuantiles } from '../metrics/index.ts';
 
 export interface MeasurementSpec {
   /** Queries in the run, warm-up included. */
@@ -49,8 +49,16 @@ export interface MeasuredFigures {
    * deadline): the mean, the share of queries answered in full, and low percentiles (in 1 % steps).
    */
   coverage: { mean: number; fullShare: number; p1: number; p10: number; p50: number };
-  /** Leaf requests while measuring: per measured query, and the share sent as extra copies (hedges). */
-  leafRequests: { perQuery: number; extraShare: number; cancelledShare: number; crashes: number; refusedQueries: number };
+  /**
+   * Leaf requests while measuring: per measured query, the share sent as extra copies (hedges, tied
+   * twins) and cancelled, and the share of first copies whose tied twin also started (duplicated work).
+   */
+  leafRequests: { perQuery: number; extraShare: number; cancelledShare: number; bothStartedShare: number; crashes: number; refusedQueries: number };
+  /**
+   * The Tail at Scale's Table 1, from the router: when one leaf request, 95 % of a query's leaves and all
+   * of them had answered, from the query's arrival (NaN where no query had them all).
+   */
+  fanOut: { oneLeafMs: TailQuantiles; mostLeavesMs: TailQuantiles; allLeavesMs: TailQuantiles };
 }
 
 /** Coverage is counted in 1 % steps (a query's coverage is rounded down to one). */
@@ -76,6 +84,8 @@ export interface PathParts {
 export class Measurement {
   private readonly latency = new LatencyRecorder();
   private readonly service = new LatencyRecorder();
+  private readonly mostLeaves = new LatencyRecorder();
+  private readonly allLeaves = new LatencyRecorder();
   private readonly bucketSize: number;
   private readonly lookups: Float64Array;
   private readonly cacheHits: Float64Array;
@@ -127,6 +137,8 @@ export class Measurement {
     this.measured++;
     this.latency.record(o.doneMs - o.arrivalMs);
     this.service.record(o.serviceMs);
+    if (!Number.isNaN(o.mostLeavesDoneMs)) this.mostLeaves.record(o.mostLeavesDoneMs - o.arrivalMs);
+    if (!Number.isNaN(o.allLeavesDoneMs)) this.allLeaves.record(o.allLeavesDoneMs - o.arrivalMs);
     this.totals.seeks += o.seeks;
     this.totals.bytesRead += o.bytesRead;
     this.totals.postingsDecoded += o.postingsDecoded;
@@ -200,6 +212,7 @@ export class Measurement {
       criticalPath: this.pathFigures(),
       coverage: this.coverageFigures(),
       leafRequests: leafFigures(serving, measured),
+      fanOut: { oneLeafMs: serving.oneLeafMs, mostLeavesMs: this.mostLeaves.tailQuantiles(), allLeavesMs: this.allLeaves.tailQuantiles() },
     };
   }
 
@@ -238,9 +251,10 @@ export class Measurement {
 }
 
 function leafFigures(serving: ServingFigures, measured: number): MeasuredFigures['leafRequests'] {
-  const { first, extra, cancelled, crashes, refused } = serving.leafRequests;
+  const { first, extra, cancelled, bothStarted, crashes, refused } = serving.leafRequests;
   const all = first + extra;
-  return { perQuery: measured > 0 ? all / measured : 0, extraShare: first > 0 ? extra / first : 0, cancelledShare: all > 0 ? cancelled / all : 0, crashes, refusedQueries: refused };
+  const perFirst = (n: number): number => (first > 0 ? n / first : 0);
+  return { perQuery: measured > 0 ? all / measured : 0, extraShare: perFirst(extra), cancelledShare: all > 0 ? cancelled / all : 0, bothStartedShare: perFirst(bothStarted), crashes, refusedQueries: refused };
 }
 
 function meanMax(xs: Float64Array): MeanSummary {

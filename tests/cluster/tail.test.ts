@@ -13,7 +13,8 @@ import { parseScenario } from '../../src/scenarios/index.ts';
  */
 const slowLeaves = (p: number): SyntheticService => ({ kind: 'mixture', parts: [{ p: 1 - p, ms: 10 }, { p, ms: 1000 }] });
 
-function run(o: Partial<ClusterOptions> & { shards: number; replicas: number }, service: SyntheticService, queries: number, gapMs: number, seed = 1) {
+/** Queries `gapMs` apart, or (poisson) at exponential gaps of that mean. */
+function run(o: Partial<ClusterOptions> & { shards: number; replicas: number }, service: SyntheticService, queries: number, gapMs: number, seed = 1, poisson = false) {
   const sim = new Simulation();
   const c = new SimulatedCluster(
     sim,
@@ -22,12 +23,19 @@ function run(o: Partial<ClusterOptions> & { shards: number; replicas: number }, 
     new Rng(seed),
   );
   const outcomes: QueryOutcome[] = [];
-  for (let i = 0; i < queries; i++) sim.at(i * gapMs, () => c.submit({ seq: i, termCount: 0, termKeys: new Int32Array(0), work: null }, (x) => outcomes.push(x)));
+  const gaps = new Rng(seed).fork('arrivals');
+  let atMs = 0;
+  for (let i = 0; i < queries; i++) {
+    sim.at(atMs, () => c.submit({ seq: i, termCount: 0, termKeys: new Int32Array(0), work: null }, (x) => outcomes.push(x)));
+    atMs += poisson ? gaps.exponential(gapMs) : gapMs;
+  }
   c.startMeasuring();
   sim.run();
   const latency = new LatencyRecorder();
   for (const x of outcomes) latency.record(x.doneMs - x.arrivalMs);
-  return { outcomes, latency, figures: c.figures(0, queries * gapMs) };
+  const figures = c.figures(0, atMs);
+  const busyMs = Array.from(figures.cpu).reduce((a, u) => a + u * atMs, 0);
+  return { outcomes, latency, figures, busyMs };
 }
 
 describe('slow leaves: the share of queries slowed grows with fan-out (1 - (1 - p)^N)', () => {
@@ -40,6 +48,22 @@ describe('slow leaves: the share of queries slowed grows with fan-out (1 - (1 - 
     const slow = outcomes.filter((x) => x.doneMs - x.arrivalMs >= 1000).length / outcomes.length;
     expect(1 - (1 - p) ** shards).toBeCloseTo(expected, 3);
     expect(Math.abs(slow - expected)).toBeLessThan(0.02);
+  });
+});
+
+describe("The Tail at Scale's Table 1: one leaf, 95 % of the leaves, all of them", () => {
+  it('95 % of 100 leaves slow 1 % of the time answer in 10 ms; all of them take 1 s for 63 % of queries', () => {
+    const { outcomes, figures } = run({ shards: 100, replicas: 1 }, slowLeaves(0.01), 3000, 2000);
+    // More than 5 of 100 leaves slow at once: binomial tail below 0.1 %.
+    const most = outcomes.filter((x) => x.mostLeavesDoneMs - x.arrivalMs === 10).length / outcomes.length;
+    expect(most).toBeGreaterThan(0.99);
+    const allSlow = outcomes.filter((x) => x.allLeavesDoneMs - x.arrivalMs === 1000).length / outcomes.length;
+    expect(Math.abs(allSlow - 0.634)).toBeLessThan(0.03);
+    expect(figures.oneLeafMs.p95).toBeCloseTo(10, 0);
+    // One leaf slow 5 % of the time: 10 ms at the median, 1 s at p99.
+    const five = run({ shards: 100, replicas: 1 }, slowLeaves(0.05), 300, 2000).figures.oneLeafMs;
+    expect(five.p50).toBeCloseTo(10, 0);
+    expect(five.p99).toBeGreaterThan(990);
   });
 });
 
@@ -101,12 +125,83 @@ describe('hedged requests (a second copy after the observed p95)', () => {
   });
 });
 
+describe('tied requests (both copies queued; the first to start cancels its twin)', () => {
+  // One shard on two replicas, each one server with exponential service of mean 10 ms, at half load.
+  const pair = { shards: 1, replicas: 2 };
+  const exponential: SyntheticService = { kind: 'exponential', meanMs: 10 };
+  const gapMs = 10; // 100 queries/s on two servers of 100/s each: 50 % busy
+  const queries = 40_000;
+  // The paper's protocol: the second copy 2 message delays after the first, a message 0.1 ms.
+  const tie = { afterMs: 0.2, messageMs: 0.1 };
+
+  it('cut p99 under load by at least 25 % for under 5 % extra work', () => {
+    const plain = run(pair, exponential, queries, gapMs, 1, true);
+    const tied = run({ ...pair, tie }, exponential, queries, gapMs, 1, true);
+    const before = plain.latency.percentileMs(99);
+    const after = tied.latency.percentileMs(99);
+    expect(before).toBeGreaterThan(80); // M/M/1 at 50 %: ln(100) x 10 / 0.5 = 92 ms
+    expect(after / before).toBeLessThan(0.75); // measured 93 -> 56 ms
+    expect(tied.busyMs / plain.busyMs - 1).toBeLessThan(0.05);
+    const l = tied.figures.leafRequests;
+    // Every request was tied; nearly every twin was cancelled before it started.
+    expect(l.extra).toBeGreaterThan(0.95 * l.first);
+    expect(l.bothStarted / l.first).toBeLessThan(0.05);
+    expect(l.cancelled).toBeGreaterThan(0.9 * l.extra);
+  });
+
+  it('cut p99 beside background work by at least 25 % too (the paper ran them beside a batch job)', () => {
+    // Each server stalls 20 ms every 200 ms (10 % of its time), at a seeded phase.
+    const stalls = { everyMs: 200, forMs: 20 };
+    const plain = run({ ...pair, stalls }, exponential, queries, gapMs, 1, true);
+    const tied = run({ ...pair, stalls, tie }, exponential, queries, gapMs, 1, true);
+    expect(plain.latency.percentileMs(99)).toBeGreaterThan(run(pair, exponential, queries, gapMs, 1, true).latency.percentileMs(99));
+    expect(tied.latency.percentileMs(99) / plain.latency.percentileMs(99)).toBeLessThan(0.75);
+    expect(tied.busyMs / plain.busyMs - 1).toBeLessThan(0.05);
+  });
+
+  it('run both copies when the cancellation is slower than the servers (the window tying cannot close)', () => {
+    // Idle servers and a message slower than the service: both copies start before either hears of the other.
+    const { figures } = run({ ...pair, tie: { afterMs: 0, messageMs: 100 } }, { kind: 'deterministic', ms: 10 }, 200, 100);
+    expect(figures.leafRequests.bothStarted).toBe(200);
+  });
+
+  it('drop the twin on arrival when the first copy started before the second left (idle servers)', () => {
+    const { figures, outcomes } = run({ ...pair, tie: { afterMs: 0.2, messageMs: 0.1 } }, { kind: 'deterministic', ms: 10 }, 200, 100);
+    expect(figures.leafRequests.bothStarted).toBe(0);
+    expect(figures.leafRequests.cancelled).toBe(200);
+    for (const x of outcomes) expect(x.doneMs - x.arrivalMs).toBe(10);
+  });
+});
+
 describe('slow machines', () => {
   it('make the seeded share of machines factor times slower', () => {
     const { outcomes } = run({ shards: 1, replicas: 10, selection: 'round-robin', slowMachines: { share: 0.2, factor: 5 } }, { kind: 'deterministic', ms: 10 }, 100, 100);
     const latencies = outcomes.map((x) => x.doneMs - x.arrivalMs);
     expect(latencies.filter((l) => l === 50)).toHaveLength(20);
     expect(latencies.filter((l) => l === 10)).toHaveLength(80);
+  });
+});
+
+describe('background stalls', () => {
+  it('take each machine for forMs every everyMs: requests arriving in a stall wait for its end', () => {
+    // 0.1 ms requests every 3 ms; the one machine stalls 10 ms every 100 ms: the 10 % that arrive in a
+    // stall wait for its end (at most 10 ms), the others not at all.
+    const { outcomes, figures } = run({ shards: 1, replicas: 1, stalls: { everyMs: 100, forMs: 10 } }, { kind: 'deterministic', ms: 0.1 }, 30_000, 3);
+    const latencies = outcomes.map((x) => x.doneMs - x.arrivalMs);
+    const waited = latencies.filter((l) => l > 0.1 + 1e-9).length / latencies.length;
+    expect(Math.abs(waited - 0.1)).toBeLessThan(0.01);
+    expect(Math.max(...latencies)).toBeLessThanOrEqual(10.1 + 1e-9);
+    // The stalls are busy time: 3.3 % for the requests and 10 % for the stalls.
+    expect(figures.cpu[0]).toBeCloseTo(0.1 / 3 + 0.1, 2);
+  });
+
+  it('are seeded: the same seed gives the same phases, another seed others', () => {
+    const o = { shards: 1, replicas: 4, stalls: { everyMs: 100, forMs: 10 } };
+    const a = run(o, { kind: 'deterministic', ms: 0.5 }, 2000, 1, 5);
+    const b = run(o, { kind: 'deterministic', ms: 0.5 }, 2000, 1, 5);
+    const c = run(o, { kind: 'deterministic', ms: 0.5 }, 2000, 1, 6);
+    expect(JSON.stringify(a.outcomes)).toBe(JSON.stringify(b.outcomes));
+    expect(JSON.stringify(a.outcomes)).not.toBe(JSON.stringify(c.outcomes));
   });
 });
 
@@ -184,6 +279,8 @@ describe('bad tail options are one-line errors naming the field', () => {
     [{ faults: { slowMachines: { share: 1.5, factor: 2 } } }, /^s\.json: faults\.slowMachines\.share: Too big: expected number to be <=1, got 1\.5$/],
     [{ faults: { slowMachines: { share: 0.1, factor: 0.5 } } }, /^s\.json: faults\.slowMachines\.factor: Too small: expected number to be >=1, got 0\.5$/],
     [{ faults: { failures: { mtbfMs: 0, mttrMs: 10 } } }, /^s\.json: faults\.failures\.mtbfMs: Too small: expected number to be >0, got 0$/],
+    [{ faults: { stalls: { everyMs: 100, forMs: -1 } } }, /^s\.json: faults\.stalls\.forMs: Too small: expected number to be >0, got -1$/],
+    [{ router: { tie: { afterMs: -1 } } }, /^s\.json: router\.tie\.afterMs: Too small: expected number to be >=0, got -1$/],
   ])('%j', (extra, message) => {
     expect(() => parseScenario({ ...ok, ...extra }, 's.json', '.')).toThrow(message);
   });

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { SearchsimError } from '../core/index.ts';
 import { compareCommand } from './commands/compare.ts';
+import { crawlCommand } from './commands/crawl.ts';
 import { evalCommand } from './commands/eval.ts';
 import { expandCommand } from './commands/expand.ts';
 import { queryCommand } from './commands/query.ts';
@@ -16,7 +17,7 @@ export function program(): Command {
     .version('0.1.0')
     .exitOverride()
     .configureOutput(oneLineErrors('searchsim'));
-  for (const c of [runCommand(), compareCommand(), sweepCommand(), planCommand(), expandCommand(), queryCommand(), evalCommand()]) p.addCommand(c.exitOverride().configureOutput(oneLineErrors(`searchsim ${c.name()}`)));
+  for (const c of [runCommand(), compareCommand(), sweepCommand(), planCommand(), expandCommand(), queryCommand(), evalCommand(), crawlCommand()]) p.addCommand(c.exitOverride().configureOutput(oneLineErrors(`searchsim ${c.name()}`)));
   return p;
 }
 

@@ -16,3 +16,5 @@ export { SHARD_BUILD_WORK, WORK_BUDGET, checkWorkBudget, estimateWork, scenarioW
 export type { RunWork, WorkEstimate } from './budget.ts';
 export { expansionStudy, parseRates, parseTermCounts, updateRateStudy, withTermCount } from './study.ts';
 export { DEFAULT_CACHE_MAX_BYTES, RunCache } from './runCache.ts';
+export { crawlStudy, parseBudgets } from './crawlStudy.ts';
+export type { CrawlPoint, CrawlStudy, CrawlStudyOptions } from './crawlStudy.ts';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EXPANSION_POLICIES, STEMMER_NAMES } from '../analysis/index.ts';
 import { INDEX_MODES, SELECTION_POLICIES } from '../cluster/index.ts';
+import { REFRESH_POLICIES } from '../crawl/index.ts';
 import { CORPUS_FORMATS, TEXT_ENCODINGS } from '../corpus/index.ts';
 import { HARDWARE_PRESET_NAMES } from '../hardware/index.ts';
 import { MATCH_MODES } from '../index/index.ts';
@@ -273,6 +274,31 @@ export const ScenarioSchema = z
       })
       .strict()
       .optional(),
+    crawl: z
+      .object({
+        budgetFetchesPerSecond: z.number().min(0).max(1e12).describe('Fetches a second the crawler may spend on the modelled index (each real page stands for modelled / real pages).'),
+        policy: z.enum(REFRESH_POLICIES).default('importance-optimal').describe('uniform, proportional (to change rate), optimal (Cho and Garcia-Molina 2003, average freshness), importance-optimal, hints.'),
+        importance: z
+          .union([
+            z.enum(['static-rank', 'uniform']),
+            z
+              .object({
+                classes: z
+                  .array(z.object({ share: z.number().min(0).max(1), weight: z.number().min(0).max(1e12) }).strict())
+                  .min(1)
+                  .refine((cs) => Math.abs(cs.reduce((a, c) => a + c.share, 0) - 1) <= 1e-9, { message: 'must be a distribution: the shares must add up to 1' }),
+              })
+              .strict(),
+          ])
+          .default('static-rank')
+          .describe('A page\'s importance: static-rank (a seeded power-law prior in the searcher\'s static order), uniform, or classes of pages (shares adding up to 1) with their weights.'),
+        hintShare: z.number().min(0).max(1).default(0).describe('Share of changes announced by a hint (a sitemap); the hints policy fetches them at once.'),
+        hintDelayS: z.number().min(0).max(1e9).default(0).describe('From an announced change to its fetch.'),
+        measureDays: posNum.max(3650).default(30).describe('Days of crawling the freshness figures average over.'),
+      })
+      .strict()
+      .optional()
+      .describe('Recrawl scheduling under a crawl budget (docs/EXPERIMENTS.md, "Recrawl scheduling"); needs updates.generate, the change law.'),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -282,6 +308,9 @@ export const ScenarioSchema = z
     }
     if (s.searcher?.firstTierShare !== undefined && s.searcher.order === 'corpus') {
       ctx.addIssue({ code: 'custom', path: ['searcher', 'order'], input: 'corpus', message: 'must be "static-rank" with tiers (the first tier holds the best documents)' });
+    }
+    if (s.crawl && !s.updates?.generate) {
+      ctx.addIssue({ code: 'custom', path: ['crawl'], input: undefined, message: 'needs updates.generate (the pages\' change rates)' });
     }
     const machines = s.cluster.shards * s.cluster.replicas;
     if (machines > MAX_MACHINES) {

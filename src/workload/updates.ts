@@ -1,4 +1,5 @@
 import { Rng, errors } from '../core/index.ts';
+import { zipfChangeRates, zipfLaw } from '../crawl/index.ts';
 import { parseJsonObject, readLines, shown } from '../corpus/index.ts';
 import type { Doc } from '../corpus/index.ts';
 import { parseTimeS } from './trace.ts';
@@ -56,16 +57,12 @@ export interface GeneratedUpdates {
  */
 export function generateUpdates(spec: GeneratedUpdates, docs: readonly Doc[], durationS: number, rng: Rng, rates?: Map<string, number>): UpdateEvent[] {
   if (docs.length === 0 || spec.ratePerS <= 0) return [];
-  const order = docs.map((_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
+  const { order, weights, total: acc } = zipfLaw(docs.length, spec.skew, rng);
   const cumulative = new Float64Array(order.length);
-  let acc = 0;
-  for (let k = 0; k < order.length; k++) cumulative[k] = acc += 1 / Math.pow(k + 1, spec.skew);
+  let sum = 0;
+  for (let k = 0; k < order.length; k++) cumulative[k] = sum += weights[k];
   // Each document's own change rate (changes a second), for whoever needs the stream's law.
-  if (rates) for (let k = 0; k < order.length; k++) rates.set(docs[order[k]].id, (spec.ratePerS * (1 / Math.pow(k + 1, spec.skew))) / acc);
+  if (rates) zipfChangeRates({ order, weights, total: acc }, spec.ratePerS).forEach((r, i) => rates.set(docs[i].id, r));
   const current = new Map<string, string>();
   const deleted = new Set<string>();
   const out: UpdateEvent[] = [];

@@ -81,13 +81,15 @@ function connection(a: QueueAddress): ConnectionOptions {
  */
 export async function openControl(a: QueueAddress): Promise<Redis> {
   const client = new Redis({ host: a.host, port: a.port, db: a.db, username: a.username, password: a.password, lazyConnect: true, connectTimeout: CONNECT_TIMEOUT_MS, commandTimeout: CONNECT_TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  client.on('error', () => {}); // reported by the rejected connect() or ping() below
+  // The socket's own error (ECONNREFUSED, ENOTFOUND) comes as an event; connect() then only says "Connection is closed".
+  let cause: Error | null = null;
+  client.on('error', (e: Error) => (cause ??= e));
   try {
     await client.connect();
     await client.ping();
   } catch (e) {
     client.disconnect();
-    throw errors.refused(`cannot reach Redis at ${a.shown}: ${(e as Error).message || 'no answer'}`);
+    throw errors.refused(`cannot reach Redis at ${a.shown}: ${(cause ?? (e as Error)).message || 'no answer'}`);
   }
   return client;
 }

@@ -7,6 +7,7 @@ import { expandCommand } from './commands/expand.ts';
 import { queryCommand } from './commands/query.ts';
 import { runCommand } from './commands/run.ts';
 import { planCommand, sweepCommand } from './commands/sweep.ts';
+import { workerCommand } from './commands/worker.ts';
 
 /** Exit codes: 0 success; 1 a bug in searchsim (stack printed); 2 a user's mistake (one line). */
 export const EXIT = { ok: 0, bug: 1, usage: 2 } as const;
@@ -17,7 +18,7 @@ export function program(): Command {
     .version('0.1.0')
     .exitOverride()
     .configureOutput(oneLineErrors('searchsim'));
-  for (const c of [runCommand(), compareCommand(), sweepCommand(), planCommand(), expandCommand(), queryCommand(), evalCommand(), crawlCommand()]) p.addCommand(c.exitOverride().configureOutput(oneLineErrors(`searchsim ${c.name()}`)));
+  for (const c of [runCommand(), compareCommand(), sweepCommand(), planCommand(), workerCommand(), expandCommand(), queryCommand(), evalCommand(), crawlCommand()]) p.addCommand(c.exitOverride().configureOutput(oneLineErrors(`searchsim ${c.name()}`)));
   return p;
 }
 

@@ -80,3 +80,30 @@ function duration(ms: number): string {
   if (s < 5400) return `${(s / 60).toFixed(0)} min`;
   return `${(s / 3600).toFixed(1)} h`;
 }
+
+/**
+ * Progress of a sweep on a queue, on stderr: one line every few seconds (terminal or not, since
+ * workers elsewhere make the counts move in jumps) with the points finished and this sweep's runs by
+ * state: `searchsim: <label>: 3 of 12 points; runs: 4 waiting, 2 active, 10 done, 0 failed`.
+ */
+export function queueProgress(
+  label: string,
+  counts: () => { waiting: number; active: number; done: number; failed: number },
+  sink: ProgressSink = stderrSink,
+  everyMs = progressEveryMs(),
+): { update(done: number, total: number): void; end(): void } {
+  let points = '0 points';
+  const line = () => {
+    const c = counts();
+    sink.write(`searchsim: ${label}: ${points}; runs: ${c.waiting} waiting, ${c.active} active, ${c.done} done, ${c.failed} failed\n`);
+  };
+  const timer = setInterval(line, everyMs);
+  timer.unref();
+  return {
+    update: (done, total) => void (points = `${done} of ${total} points`),
+    end: () => {
+      clearInterval(timer);
+      line();
+    },
+  };
+}

@@ -4,3 +4,4 @@ export { fnv1a32, shardOf, staticRankKey } from './hash.ts';
 export type { Bytes, SimMs } from './units.ts';
 export { Rng } from './rng.ts';
 export { grown } from './arrays.ts';
+export { fromExactJson, parseExact, stringifyExact, toExactJson } from './json.ts';

@@ -15,6 +15,7 @@ export { ignoredSections, requireIndexService } from './checks.ts';
 export { SHARD_BUILD_WORK, WORK_BUDGET, checkWorkBudget, estimateWork, scenarioWork } from './budget.ts';
 export type { RunWork, WorkEstimate } from './budget.ts';
 export { expansionStudy, parseRates, parseTermCounts, updateRateStudy, withTermCount } from './study.ts';
-export { DEFAULT_CACHE_MAX_BYTES, RunCache } from './runCache.ts';
+export { DEFAULT_CACHE_MAX_BYTES, RunCache, runFingerprint } from './runCache.ts';
+export type { RunFingerprint } from './runCache.ts';
 export { crawlStudy, parseBudgets } from './crawlStudy.ts';
 export type { CrawlPoint, CrawlStudy, CrawlStudyOptions } from './crawlStudy.ts';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseExact, stringifyExact } from '../core/index.ts';
 import { resolveCorpusPath, WORDNET_GLOSSES } from '../corpus/index.ts';
 import { RUN_FORMAT_VERSION, type RunReport } from '../report/index.ts';
 import { PACKAGE_ROOT } from './constants.ts';
@@ -48,18 +49,13 @@ export class RunCache {
    * read (the run itself will then say what is wrong).
    */
   key(scenario: Scenario, loaded: LoadedScenario, extra: Record<string, unknown>, defaultTrace: string): string | null {
-    try {
-      const inputs = inputFiles(scenario, loaded, defaultTrace).map((p) => [p, fingerprint(p)]);
-      return sha256(JSON.stringify({ format: CACHE_FORMAT, run: RUN_FORMAT_VERSION, code: codeFingerprint(), scenario, baseDir: loaded.baseDir, inputs, extra }));
-    } catch {
-      return null;
-    }
+    return runFingerprint(scenario, loaded, extra, defaultTrace)?.key ?? null;
   }
 
   get(key: string): RunReport | null {
     const file = this.file(key);
     try {
-      const report = JSON.parse(readFileSync(file, 'utf8'), revive) as RunReport;
+      const report = parseExact(readFileSync(file, 'utf8')) as RunReport;
       if (report?.formatVersion !== RUN_FORMAT_VERSION) return null;
       const now = new Date();
       utimesSync(file, now, now);
@@ -75,7 +71,7 @@ export class RunCache {
     try {
       mkdirSync(this.dir, { recursive: true });
       const tmp = `${this.file(key)}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(report, keepNonFinite));
+      writeFileSync(tmp, stringifyExact(report));
       renameSync(tmp, this.file(key));
       this.trim();
     } catch {
@@ -105,6 +101,28 @@ export class RunCache {
   }
 }
 
+/**
+ * What a run is a function of, hashed: the code's fingerprint, each input file's (path and contents) and
+ * the key over all of them with the scenario. The run cache files a run under `key`; a distributed sweep
+ * names its job by it and a worker recomputes `code` and `inputs` to check it would compute the same
+ * bytes. Null when an input cannot be read (the run itself will then say what is wrong).
+ */
+export interface RunFingerprint {
+  key: string;
+  code: string;
+  inputs: [path: string, sha256: string][];
+}
+
+export function runFingerprint(scenario: Scenario, loaded: LoadedScenario, extra: Record<string, unknown>, defaultTrace: string): RunFingerprint | null {
+  try {
+    const inputs = inputFiles(scenario, loaded, defaultTrace).map((p): [string, string] => [p, fingerprint(p)]);
+    const code = codeFingerprint();
+    return { key: sha256(JSON.stringify({ format: CACHE_FORMAT, run: RUN_FORMAT_VERSION, code, scenario, baseDir: loaded.baseDir, inputs, extra })), code, inputs };
+  } catch {
+    return null;
+  }
+}
+
 /** Every file a run of `s` reads: its corpus, its query trace (or the bundled one) and its update trace. */
 function inputFiles(s: Scenario, loaded: LoadedScenario, defaultTrace: string): string[] {
   const files: string[] = [];
@@ -116,14 +134,6 @@ function inputFiles(s: Scenario, loaded: LoadedScenario, defaultTrace: string): 
   else if (s.service.kind === 'index') files.push(defaultTrace);
   if (s.updates?.trace) files.push(resolvePath(loaded.baseDir, s.updates.trace));
   return files;
-}
-
-/** JSON has no Infinity or NaN: kept as strings on disk, so a cached report is the report it was. */
-function keepNonFinite(_key: string, v: unknown): unknown {
-  return typeof v === 'number' && !Number.isFinite(v) ? `\u0000${v}` : v;
-}
-function revive(_key: string, v: unknown): unknown {
-  return typeof v === 'string' && v.startsWith('\u0000') ? Number(v.slice(1)) : v;
 }
 
 function sha256(text: string | Buffer): string {

@@ -1,10 +1,11 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { formatMetric, layoutText, planPage, sweepPage, sweepPointHeader, sweepPointRows } from '../../report/index.ts';
 import { DEFAULT_SLO, PRESET_NAMES, applyOverrides, loadScenarioArg, parseSlo, parseTermCounts, type LoadedScenario } from '../../scenarios/index.ts';
-import { PoolRunner, parseSet, plan, sweep, type SweepAxes } from '../../sweep/index.ts';
+import { MAX_POINTS, PoolRunner, QueueRunner, parseQueueAddress, parseSet, plan, sweep, type PointRunner, type SweepAxes } from '../../sweep/index.ts';
+import { errors } from '../../core/index.ts';
 import { positiveInt } from '../options.ts';
 import { HTML_FLAGS, HTML_HELP, JSON_FLAGS, htmlTarget, jsonHelp, jsonTarget, table, warnIgnored, writeAtomic, writeJson } from '../output.ts';
-import { progressBar } from '../progress.ts';
+import { progressBar, queueProgress } from '../progress.ts';
 
 interface GridOptions {
   shards?: number[];
@@ -15,17 +16,34 @@ interface GridOptions {
   slo?: string;
   seeds?: number;
   workers?: number;
+  queue?: string;
+  name?: string;
   queries?: number;
   json?: string | boolean;
   html?: string;
 }
 
-/** Runs `f` with a pool of the options' workers and a progress bar, closing both whatever happens. */
-async function withRunner<T>(o: GridOptions, label: string, f: (runner: PoolRunner, onProgress: (done: number, total: number) => void) => Promise<T>): Promise<T> {
+/**
+ * Runs `f` with the options' runner and its progress, closing both whatever happens: a pool of worker
+ * threads here, or a BullMQ queue in Redis (`--queue`) whose workers run anywhere, with every point
+ * in flight at once (the workers bound the runs).
+ */
+async function withRunner<T>(o: GridOptions, label: string, f: (runner: PointRunner, concurrency: number, onProgress: (done: number, total: number) => void) => Promise<T>): Promise<T> {
+  if (o.queue === undefined && o.name !== undefined) throw errors.option('--name', 'used with --queue', o.name);
+  if (o.queue !== undefined && o.workers !== undefined) throw errors.option('--workers', 'left out with --queue (start workers with searchsim worker --concurrency)', o.workers);
+  if (o.queue !== undefined) {
+    const runner = await QueueRunner.open(parseQueueAddress(o.queue, o.name));
+    const bar = queueProgress(`${label} on queue ${runner.address.name} at ${runner.address.shown}`, () => runner.counts());
+    return finish(f(runner, MAX_POINTS, bar.update), runner, bar);
+  }
   const runner = new PoolRunner(o.workers);
   const bar = progressBar(label, undefined, undefined, 'points');
+  return finish(f(runner, runner.workers, (d, t) => bar.update(d, t)), runner, bar);
+}
+
+async function finish<T>(work: Promise<T>, runner: PointRunner, bar: { end(): void }): Promise<T> {
   try {
-    return await f(runner, (d, t) => bar.update(d, t));
+    return await work;
   } finally {
     bar.end();
     await runner.close();
@@ -65,6 +83,8 @@ function gridOptions(c: Command): Command {
     .option('--slo <objective>', `latency objective (default: the scenario's, else ${DEFAULT_SLO})`)
     .option('--seeds <n>', 'seeded runs a point, for the confidence interval of its SLO percentile (default 3; 5 with --find-max-qps)', positiveInt)
     .option('--workers <n>', 'worker threads running points (default: the cores)', positiveInt)
+    .option('--queue <url>', 'run the points as jobs on a BullMQ queue in Redis, redis://HOST:PORT[/DB], taken by `searchsim worker` on any machine (docs/DISTRIBUTED.md); rerun to resume')
+    .option('--name <name>', 'the queue\'s name, shared with its workers (default searchsim)')
     .option('--queries <n>', 'override workload.queries of every point', positiveInt)
     .option(JSON_FLAGS, jsonHelp('the sweep'))
     .option(HTML_FLAGS, HTML_HELP);
@@ -100,8 +120,8 @@ export function sweepCommand(): Command {
       const html = htmlTarget(o.html);
       const base = baseFrom(arg, o);
       const slo = parseSlo(o.slo ?? base.scenario.slo ?? DEFAULT_SLO);
-      const r = await withRunner(o, 'sweeping', (runner, onProgress) =>
-        sweep(base, { axes: { ...axesFrom(o), qps: o.qps }, slo, findMaxQps: o.findMaxQps === true, seeds: o.seeds, concurrency: runner.workers, onProgress }, runner),
+      const r = await withRunner(o, 'sweeping', (runner, concurrency, onProgress) =>
+        sweep(base, { axes: { ...axesFrom(o), qps: o.qps }, slo, findMaxQps: o.findMaxQps === true, seeds: o.seeds, concurrency, onProgress }, runner),
       );
       if (html) writeAtomic(html, sweepPage(r));
       if (json === '-') {
@@ -132,7 +152,7 @@ export function planCommand(): Command {
       const html = htmlTarget(o.html);
       const base = baseFrom(arg, o);
       const slo = parseSlo(o.slo ?? base.scenario.slo ?? DEFAULT_SLO);
-      const r = await withRunner(o, 'planning', (runner, onProgress) => plan(base, { qps: o.qps, slo, axes: axesFrom(o), seeds: o.seeds, concurrency: runner.workers, onProgress }, runner));
+      const r = await withRunner(o, 'planning', (runner, concurrency, onProgress) => plan(base, { qps: o.qps, slo, axes: axesFrom(o), seeds: o.seeds, concurrency, onProgress }, runner));
       if (html) writeAtomic(html, planPage(r));
       if (json === '-') {
         writeJson('-', r);

@@ -1,4 +1,4 @@
-export { ScenarioSchema, scenarioJsonSchema } from './schema.ts';
+export { QPS_RANGE, ScenarioSchema, scenarioJsonSchema } from './schema.ts';
 export type { Scenario, ScenarioInput } from './schema.ts';
 export { PACKAGE_ROOT, formatIssues, loadScenarioArg, loadScenarioFile, parseScenario, resolvePath } from './load.ts';
 export type { LoadedScenario } from './load.ts';

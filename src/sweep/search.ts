@@ -1,5 +1,5 @@
 import type { RunSummary } from '../report/index.ts';
-import type { LoadedScenario, Slo } from '../scenarios/index.ts';
+import { QPS_RANGE, type LoadedScenario, type Slo } from '../scenarios/index.ts';
 import type { PointRunner } from './runner.ts';
 
 /** Two-sided 95 % quantiles of Student's t by degrees of freedom (1-30); beyond, the normal 1.96. */
@@ -68,7 +68,9 @@ export interface MaxQps {
  * (1 query/s, or the scenario's rate if lighter) opens the bracket from below; if even it fails, no load
  * meets the SLO (service time alone is over it). The upper end starts at the light run's bottleneck-law
  * capacity (completions over the busiest resource's utilisation; Denning and Buzen 1978), doubled while
- * it still meets. Bisection then stops when the bracket is narrower than `tolerance` of its upper end.
+ * it still meets, up to the highest rate a scenario may name (QPS_RANGE.max: a layout that meets the SLO
+ * there is reported there, its bracket [max, max], not searched for ever). Bisection then stops when
+ * the bracket is narrower than `tolerance` of its upper end.
  */
 export async function findMaxQps(runner: PointRunner, loaded: LoadedScenario, slo: Slo, o: SearchOptions = DEFAULT_SEARCH): Promise<MaxQps> {
   let probes = 0;
@@ -84,7 +86,8 @@ export async function findMaxQps(runner: PointRunner, loaded: LoadedScenario, sl
   let high = await at(u > 0 ? low.runs[0].throughputQps / u : low.qps * 100);
   while (high.meets && probes < o.maxProbes) {
     low = high;
-    high = await at(high.qps * 2);
+    if (high.qps >= QPS_RANGE.max) return done(high, high.qps);
+    high = await at(Math.min(QPS_RANGE.max, high.qps * 2));
   }
   while (probes < o.maxProbes && (high.qps - low.qps) / high.qps > o.tolerance) {
     const p = await at((low.qps + high.qps) / 2);

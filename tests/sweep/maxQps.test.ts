@@ -46,6 +46,25 @@ function maxQps(c: number, limitMs: number): number {
   return lo * 1000;
 }
 
+describe('--find-max-qps on a layout no load breaks', () => {
+  it('stops at the highest rate a scenario may name instead of doubling for ever', async () => {
+    // A runner whose every run meets the SLO with no resource busy (as a saturated-but-bursty run can look).
+    const asked: number[] = [];
+    const runner = {
+      run: async (job: { qps: number }) => {
+        asked.push(job.qps);
+        return { latencyMs: { p99: 1 }, utilisation: { cpu: { max: 0 }, disk: { max: 0 } }, throughputQps: job.qps } as never;
+      },
+      close: async () => {},
+    };
+    const m = await findMaxQps(runner as never, load(mmc(1)), parseSlo('p99<100ms'), { seeds: 2, tolerance: 0.01, maxProbes: 1000 });
+    expect(Math.max(...asked)).toBe(1e7);
+    expect(m.best!.qps).toBe(1e7);
+    expect(m.bracket).toEqual([1e7, 1e7]);
+    expect(m.probes).toBeLessThan(40);
+  });
+});
+
 describe('--find-max-qps against queueing theory', () => {
   it('finds the M/M/1 rate whose p99 is 100 ms, 53.9 queries/s, within 3 %', async () => {
     expect(maxQps(1, 100)).toBeCloseTo(100 - Math.log(100) * 10, 6);

@@ -66,6 +66,11 @@ export interface TieOptions {
 
 /** The Tail at Scale's Table 1 measures when 95 % of a query's leaves answered, besides all of them. */
 const MOST_LEAVES_SHARE = 0.95;
+/**
+ * The fan-out from which the router keeps those figures: below 20 shards, 95 % of the leaves are all of
+ * them, and keeping them cost the single-shard queueing runs half their speed.
+ */
+const WIDE_FAN_OUT_SHARDS = 20;
 
 /** Leaf answers observed before a 'p95' hedge delay is trusted, and between its refreshes. */
 const HEDGE_WARMUP_LEAVES = 1000;
@@ -103,8 +108,11 @@ interface InFlight {
   /** With canaries: the shards asked so far, the canaries answered and crashed; null once fanned out. */
   canary: { asked: Uint8Array; askedCount: number; next: number; ok: number; crashes: number } | null;
   maxDoneMs: number;
-  /** When each shard answered in time, in the order they were learnt (not time order: Lindley answers come early). */
-  answeredAtMs: Float64Array;
+  /**
+   * When each shard answered in time, in the order they were learnt (not time order: Lindley answers come
+   * early); null below a wide fan-out, where the figures are not kept.
+   */
+  answeredAtMs: Float64Array | null;
   answeredCount: number;
   /** The last leaf to answer so far: its service time, by kind. */
   critical: LeafPath;
@@ -185,6 +193,8 @@ export class Router implements LeafListener<PendingLeaf> {
   onCrash: ((machine: number) => void) | null = null;
   /** Hedges and deadlines follow each copy of a leaf request. */
   private readonly followsCopies: boolean;
+  /** Whether the fan-out figures (one leaf, 95 % of leaves, all leaves) are kept: a wide fan-out. */
+  private readonly keepsFanOut: boolean;
   /** Only a tracked bank's machines go down: a plain bank's leaves skip the checks below. */
   private mayFail = false;
   private hedgeAfterMs = Infinity;
@@ -207,6 +217,7 @@ export class Router implements LeafListener<PendingLeaf> {
     this.outstanding = new Outstanding(machines);
     this.tracksLoad = options.replicas > 1 && selector.usesLoad;
     this.shardBusyMs = new Float64Array(options.shards);
+    this.keepsFanOut = options.shards >= WIDE_FAN_OUT_SHARDS;
     this.followsCopies = options.hedge !== undefined || options.tie !== undefined || options.deadlineMs !== undefined || options.canaries !== undefined;
     this.leafMs = options.hedge?.afterMs === 'p95' ? new LatencyRecorder() : null;
     if (options.hedge && options.hedge.afterMs !== 'p95') this.hedgeAfterMs = options.hedge.afterMs;
@@ -268,7 +279,7 @@ export class Router implements LeafListener<PendingLeaf> {
       copies: this.followsCopies ? new Array<undefined>(this.options.shards).fill(undefined) : null,
       canary: this.options.canaries ? { asked: new Uint8Array(this.options.shards), askedCount: 0, next: q.seq % this.options.shards, ok: 0, crashes: 0 } : null,
       maxDoneMs: arrivalMs,
-      answeredAtMs: new Float64Array(this.options.shards),
+      answeredAtMs: this.keepsFanOut ? new Float64Array(this.options.shards) : null,
       answeredCount: 0,
       critical: new LeafPath(),
       hits: 0,
@@ -618,7 +629,7 @@ export class Router implements LeafListener<PendingLeaf> {
     f.pending--;
     if (doneMs > f.deadlineAtMs) f.late++;
     else {
-      if (ok) {
+      if (ok && f.answeredAtMs !== null) {
         f.answeredAtMs[f.answeredCount++] = doneMs;
         if (this.machines.measuring) this.oneLeaf.record(doneMs - f.out.arrivalMs);
       }
@@ -635,7 +646,7 @@ export class Router implements LeafListener<PendingLeaf> {
   private leavesDone(f: InFlight): void {
     const shards = this.options.shards;
     const most = Math.ceil(MOST_LEAVES_SHARE * shards);
-    if (f.answeredCount < most) return;
+    if (f.answeredAtMs === null || f.answeredCount < most) return;
     const at = f.answeredAtMs.subarray(0, f.answeredCount).sort();
     f.out.mostLeavesDoneMs = at[most - 1];
     if (f.answeredCount === shards) f.out.allLeavesDoneMs = at[shards - 1];

@@ -23,7 +23,7 @@ export interface QueryOutcome {
   path: CriticalPath;
   /**
    * When 95 % of the shards had answered, and when all had (before the merge); NaN when fewer answered
-   * (The Tail at Scale's Table 1 measures both at the root).
+   * or the fan-out is under 20 shards (The Tail at Scale's Table 1 measures both at the root).
    */
   mostLeavesDoneMs: number;
   allLeavesDoneMs: number;

@@ -56,7 +56,8 @@ export interface MeasuredFigures {
   leafRequests: { perQuery: number; extraShare: number; cancelledShare: number; bothStartedShare: number; crashes: number; refusedQueries: number };
   /**
    * The Tail at Scale's Table 1, from the router: when one leaf request, 95 % of a query's leaves and all
-   * of them had answered, from the query's arrival (NaN where no query had them all).
+   * of them had answered, from the query's arrival (NaN where no query had them all, and below a fan-out
+   * of 20 shards, where the router does not keep them).
    */
   fanOut: { oneLeafMs: TailQuantiles; mostLeavesMs: TailQuantiles; allLeavesMs: TailQuantiles };
 }

@@ -414,7 +414,7 @@ class LeafTracker<T> {
    * from disk. Called again when the leaf moved (a request ahead of it left), until it has started.
    */
   watchStart(leaf: number): void {
-    if (this.startEvent[leaf] >= 0) this.clock.cancel(this.startEvent[leaf]);
+    this.forgetStart(leaf);
     let startMs = Infinity;
     if (this.state[leaf] === READING) for (const r of this.diskRecords[leaf]) startMs = Math.min(startMs, this.disks.startOf(r));
     else startMs = this.cores.startOf(this.cpuRecord[leaf]);

@@ -1,12 +1,26 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Queue, QueueEvents, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { ConnectionOptions, Job, Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { SearchsimError, errorFromData, errors, fromExactJson, parseExact, stringifyExact, toExactJson, type ErrorCode } from '../core/index.ts';
 import type { RunSummary } from '../report/index.ts';
 import { DEFAULT_TRACE, parseScenario, runFingerprint, type RunFingerprint } from '../scenarios/index.ts';
 import { PoolRunner } from './pool.ts';
 import { jobScenario, type PointRunner, type RunJob } from './runner.ts';
+
+/**
+ * BullMQ and ioredis load on first contact with a queue: together they are about half a second of every
+ * CLI start (measured 2026-12-02), and only `--queue` and `worker` need them.
+ */
+type QueueLibs = Pick<typeof import('bullmq'), 'Queue' | 'QueueEvents' | 'UnrecoverableError' | 'Worker'> & { Redis: typeof Redis };
+let queueLibs: QueueLibs | undefined;
+async function loadQueueLibs(): Promise<QueueLibs> {
+  if (!queueLibs) {
+    const [{ Queue, QueueEvents, UnrecoverableError, Worker }, { Redis }] = await Promise.all([import('bullmq'), import('ioredis')]);
+    queueLibs = { Queue, QueueEvents, UnrecoverableError, Worker, Redis };
+  }
+  return queueLibs;
+}
 
 /** Bump when the job payload changes shape: a worker refuses a job of another version by name. */
 export const QUEUE_FORMAT_VERSION = 1;
@@ -80,6 +94,7 @@ function connection(a: QueueAddress): ConnectionOptions {
  * and a PING within CONNECT_TIMEOUT_MS, else a user error naming the URL (exit 2).
  */
 export async function openControl(a: QueueAddress): Promise<Redis> {
+  const { Redis } = await loadQueueLibs();
   const client = new Redis({ host: a.host, port: a.port, db: a.db, username: a.username, password: a.password, lazyConnect: true, connectTimeout: CONNECT_TIMEOUT_MS, commandTimeout: CONNECT_TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   // The socket's own error (ECONNREFUSED, ENOTFOUND) comes as an event; connect() then only says "Connection is closed".
   let cause: Error | null = null;
@@ -160,7 +175,7 @@ export function checkSameInputs(job: RunJob, data: QueueJobData, id: string): vo
 }
 
 /** A run's failure as a job's failedReason: the code first, so the sweep can tell a user's mistake (exit 2) from a bug. */
-function failure(e: unknown): Error {
+function failure(e: unknown, UnrecoverableError: typeof import('bullmq').UnrecoverableError): Error {
   if (e instanceof SearchsimError && e.isUserError) return new UnrecoverableError(`${e.code}: ${e.message}`);
   const text = e instanceof Error ? e.message : String(e);
   return new Error(`E_WORKER: ${text}`);
@@ -225,6 +240,7 @@ export class QueueRunner implements PointRunner {
   /** Connects (a one-line error if Redis cannot be reached) and marks the sweep open. */
   static async open(a: QueueAddress, nowMs: () => number = Date.now): Promise<QueueRunner> {
     const control = await openControl(a);
+    const { Queue, QueueEvents } = await loadQueueLibs();
     const queue = new Queue(a.name, { connection: connection(a) });
     const events = new QueueEvents(a.name, { connection: connection(a) });
     const r = new QueueRunner(a, queue, events, control, nowMs);
@@ -347,6 +363,7 @@ export async function serveQueue(a: QueueAddress, o: QueueWorkerOptions): Promis
   const control = await openControl(a);
   const lockMs = o.lockMs ?? DEFAULT_LOCK_MS;
   if (!Number.isInteger(lockMs) || lockMs < 100) throw errors.option('--lock-ms', 'an integer of at least 100 (milliseconds)', lockMs);
+  const { Queue, UnrecoverableError, Worker } = await loadQueueLibs();
   const pool = new PoolRunner(o.concurrency);
   const queue = new Queue(a.name, { connection: connection(a) });
   let busy = 0;
@@ -357,7 +374,7 @@ export async function serveQueue(a: QueueAddress, o: QueueWorkerOptions): Promis
       checkSameInputs(run, data, String(job.id));
       return stringifyExact(await pool.run(run));
     } catch (e) {
-      throw failure(e);
+      throw failure(e, UnrecoverableError);
     } finally {
       busy--;
     }

@@ -43,6 +43,7 @@ export interface IncrementalUpdates {
 export type UpdatePolicySpec = BatchUpdates | IncrementalUpdates;
 
 export interface UpdateCostInputs {
+  shards: number;
   replicas: number;
   mode: 'disk' | 'memory';
   /** Modelled index bytes one shard holds. */
@@ -116,6 +117,12 @@ export class BatchPolicy implements UpdatePolicy {
  * Each change reaches every replica of its shard after the pipeline delay and is applied there, at a cost
  * that competes with queries: in memory, CPU (a dictionary lookup and a posting insert per term, plus a
  * request); on disk, a read-modify-write of each affected posting list (two random I/Os moving the list).
+ *
+ * A real change stands for `weight` modelled changes. One of them is the real document's own, applied
+ * on its shard; the others belong to other modelled documents, which the partition spreads over every
+ * shard, so each shard takes (weight - 1) / shards of them. Charging them all on the real document's
+ * shard would pile the modelled stream's whole skew on the few shards holding the sample's volatile
+ * documents (one machine of 1,200 58 % busy on updates against 0.1 % on the mean, in the 2001 preset).
  */
 export class IncrementalPolicy implements UpdatePolicy {
   readonly kind = 'incremental' as const;
@@ -131,21 +138,27 @@ export class IncrementalPolicy implements UpdatePolicy {
     return { commitMs: changeMs + this.delayMs };
   }
   commit(machines: UpdateCharges, shard: number, terms: number, nowMs: number): number {
-    const hw = machines.hardware;
+    const { shards, replicas, weight } = this.cost;
+    const ownChanges = Math.min(1, weight);
+    const spreadChanges = Math.max(0, weight - 1) / shards;
+    const unitMs = this.unitMs(machines, terms);
     let visible = nowMs;
-    for (let r = 0; r < this.cost.replicas; r++) {
-      const machine = shard * this.cost.replicas + r;
-      let end: number;
-      if (this.cost.mode === 'memory') {
-        const cpuMs = ((terms * 2 * hw.cpu.nsPerTerm + hw.cpu.nsPerRequest) / 1e6) * this.cost.weight;
-        end = machines.chargeCpu(machine, nowMs, cpuMs);
-      } else {
-        const ioMs = terms * 2 * diskReadMs(hw.disk, this.cost.meanListBytes) * this.cost.weight;
-        end = machines.chargeDisk(machine, nowMs, ioMs);
+    for (let s = 0; s < shards; s++) {
+      const changes = spreadChanges + (s === shard ? ownChanges : 0);
+      if (changes === 0) continue;
+      for (let r = 0; r < replicas; r++) {
+        const machine = s * replicas + r;
+        const end = this.cost.mode === 'memory' ? machines.chargeCpu(machine, nowMs, unitMs * changes) : machines.chargeDisk(machine, nowMs, unitMs * changes);
+        if (s === shard && end > visible) visible = end;
       }
-      if (end > visible) visible = end;
     }
     return visible;
+  }
+  /** Applying one change of `terms` distinct terms on one replica: CPU ms in memory, disk ms on disk. */
+  private unitMs(machines: UpdateCharges, terms: number): number {
+    const hw = machines.hardware;
+    if (this.cost.mode === 'memory') return (terms * 2 * hw.cpu.nsPerTerm + hw.cpu.nsPerRequest) / 1e6;
+    return terms * 2 * diskReadMs(hw.disk, this.cost.meanListBytes);
   }
   outOfRotation(): boolean {
     return false;

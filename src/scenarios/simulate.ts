@@ -284,6 +284,7 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
       if (s.updates) {
         const lists = info.reduce((a, i) => a + i.lists, 0);
         updates = await replayUpdates(s, loaded, shards, analyzer, queryPreparer, rng, index, {
+          shards: s.cluster.shards,
           replicas: s.cluster.replicas,
           mode: s.cluster.mode,
           shardIndexBytes: index.shardIndexBytes,

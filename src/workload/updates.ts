@@ -52,7 +52,8 @@ export interface GeneratedUpdates {
  * Draws a change stream over `docs` for `durationS` seconds: Poisson arrivals; the document chosen with
  * Zipf-skewed probability (a few change often, most rarely; Cho and Garcia-Molina, "The evolution of the
  * web", VLDB 2000, found change rates spread over orders of magnitude); an upsert edits the document's
- * previous version, replacing a few of its words by words of another document. `rates`, when given,
+ * previous version, replacing and inserting a few words of another document (or dropping one where it
+ * has grown past its original length). `rates`, when given,
  * receives each document's change rate (real changes a second).
  */
 export function generateUpdates(spec: GeneratedUpdates, docs: readonly Doc[], durationS: number, rng: Rng, rates?: Map<string, number>): UpdateEvent[] {
@@ -83,11 +84,16 @@ export function generateUpdates(spec: GeneratedUpdates, docs: readonly Doc[], du
       continue;
     }
     deleted.delete(doc.id);
-    const words = (current.get(doc.id) ?? `${doc.title ?? ''} ${doc.text}`).split(/\s+/).filter(Boolean);
+    const original = `${doc.title ?? ''} ${doc.text}`;
+    const words = (current.get(doc.id) ?? original).split(/\s+/).filter(Boolean);
+    const originalWords = original.split(/\s+/).filter(Boolean).length;
     const donor = docs[rng.int(docs.length)].text.split(/\s+/).filter(Boolean);
     for (let e = 0; e < 3 && donor.length > 0; e++) {
       const w = donor[rng.int(donor.length)];
+      // Replace a word, or insert one; a document that has outgrown its original length loses a word
+      // instead, so a volatile document edited thousands of times keeps about its size (and cost).
       if (words.length > 0 && rng.next() < 0.5) words[rng.int(words.length)] = w;
+      else if (words.length > originalWords) words.splice(rng.int(words.length), 1);
       else words.push(w);
     }
     const text = words.join(' ');

@@ -5,7 +5,7 @@ import { Rng } from '../../src/core/index.ts';
 import { HARDWARE_PRESETS } from '../../src/hardware/index.ts';
 import { Simulation } from '../../src/sim/index.ts';
 
-const cost = (mode: 'disk' | 'memory'): UpdateCostInputs => ({ replicas: 3, mode, shardIndexBytes: 2e9, meanListBytes: 1e6, weight: 10 });
+const cost = (mode: 'disk' | 'memory'): UpdateCostInputs => ({ shards: 4, replicas: 3, mode, shardIndexBytes: 2e9, meanListBytes: 1e6, weight: 10 });
 const cluster = (mode: 'disk' | 'memory') =>
   new SimulatedCluster(
     new Simulation(),

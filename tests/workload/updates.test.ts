@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BatchPolicy, IncrementalPolicy, type UpdateCostInputs } from '../../src/cluster/index.ts';
 import { Rng } from '../../src/core/index.ts';
+import { HARDWARE_PRESETS } from '../../src/hardware/index.ts';
 import { generateUpdates, readUpdateTrace } from '../../src/workload/index.ts';
 import { run } from '../helpers/scenario.ts';
 import { tempFiles } from '../helpers/files.ts';
@@ -32,10 +33,13 @@ describe('update traces', () => {
     for (const e of a) counts.set(e.id, (counts.get(e.id) ?? 0) + 1);
     const sorted = [...counts.values()].sort((x, y) => y - x);
     expect(sorted[0]).toBeGreaterThan(20 * sorted[sorted.length - 1]);
+    // Edited hundreds of times, a document keeps about its size: a change inserts at most 3 words.
+    const last = new Map(a.map((e) => [e.id, e.text!]));
+    for (const text of last.values()) expect(text.split(' ').length).toBeLessThanOrEqual(3 + 3);
   });
 });
 
-const cost: UpdateCostInputs = { replicas: 3, mode: 'memory', shardIndexBytes: 35e6 * 1000, meanListBytes: 1e6, weight: 1 };
+const cost: UpdateCostInputs = { shards: 4, replicas: 3, mode: 'memory', shardIndexBytes: 35e6 * 1000, meanListBytes: 1e6, weight: 1 };
 describe('update policies', () => {
   it('batch: a change waits for the next rebuild, the build and a rollout of every replica', () => {
     const p = new BatchPolicy({ kind: 'batch', periodDays: 30, buildHours: 72, phaseDays: 0 }, cost, 35_000);
@@ -53,6 +57,34 @@ describe('update policies', () => {
     // One day into the cycle the new build is not rolled out yet: the index is the previous cycle's.
     expect(new BatchPolicy({ kind: 'batch', periodDays: 30, buildHours: 72, phaseDays: 1 }, cost, 35_000).snapshotAgeMs()).toBe(31 * day);
     expect(new IncrementalPolicy({ kind: 'incremental', delayS: 45 }, cost).snapshotAgeMs()).toBe(0);
+  });
+
+  it('incremental: a real change standing for many modelled ones loads every shard evenly, not the shard of its document', () => {
+    // 100 real changes, all to one volatile document on shard 0, each standing for 40 modelled changes
+    // of documents the partition spreads over the 4 shards.
+    const p = new IncrementalPolicy({ kind: 'incremental', delayS: 1 }, { ...cost, weight: 40 });
+    const busyMs = new Float64Array(4 * 3);
+    const machines = {
+      hardware: HARDWARE_PRESETS['2001'],
+      chargeCpu: (m: number, nowMs: number, cpuMs: number) => nowMs + (busyMs[m] += cpuMs),
+      chargeDisk: () => expect.unreachable('memory mode charges no disk'),
+    };
+    for (let i = 0; i < 100; i++) p.commit(machines, 0, 10, i * 1000);
+    const unitMs = (10 * 2 * HARDWARE_PRESETS['2001'].cpu.nsPerTerm + HARDWARE_PRESETS['2001'].cpu.nsPerRequest) / 1e6;
+    const total = busyMs.reduce((a, b) => a + b, 0);
+    expect(total).toBeCloseTo(100 * 40 * 3 * unitMs, 9);
+    // Shard 0 takes its document's own change beyond an even share: 1 + 39/4 against 39/4 a change.
+    expect(busyMs[0] / busyMs[3]).toBeCloseTo((1 + 39 / 4) / (39 / 4), 9);
+    for (let m = 3; m < 12; m++) expect(busyMs[m]).toBeCloseTo(busyMs[3], 9);
+  });
+  it('incremental: with one modelled change a real one, only the document\'s own shard does any work', () => {
+    const p = new IncrementalPolicy({ kind: 'incremental', delayS: 1 }, cost);
+    const charged: number[] = [];
+    const visible = p.commit({ hardware: HARDWARE_PRESETS['2001'], chargeCpu: (m, nowMs, cpuMs) => (charged.push(m), nowMs + cpuMs * (m + 1)), chargeDisk: () => 0 }, 2, 10, 5000);
+    expect(charged).toEqual([6, 7, 8]);
+    // Visible once the slowest replica of the shard has applied it.
+    const unitMs = (10 * 2 * HARDWARE_PRESETS['2001'].cpu.nsPerTerm + HARDWARE_PRESETS['2001'].cpu.nsPerRequest) / 1e6;
+    expect(visible).toBeCloseTo(5000 + 9 * unitMs, 9);
   });
 
   it('incremental: a change commits after the pipeline delay', () => {

@@ -79,12 +79,14 @@ export function sweepPointHeader(r: Pick<SweepReport, 'load'>): string[] {
 
 /** One row a point: its layout, machines, load, latency there, utilisation, bottleneck, SLO, frontier. */
 export function sweepPointRows(r: SweepReport): string[][] {
-  const ran = (p: SweepPoint) => p.status === 'ok' && p.qps > 0;
+  // A search that found no load under the SLO still ran its light probe: its latency is shown, at the rate in the load column.
+  const ran = (p: SweepPoint) => p.status === 'ok' && (p.qps > 0 || p.sloMs !== null);
+  const load = (p: SweepPoint) => (p.qps > 0 ? p.qps.toFixed(1) : p.search !== null && p.sloMs !== null ? `0 (fails at ${p.search.bracketQps[1]})` : '0');
   const latency = (p: SweepPoint, q: 'p50' | 'p99' | 'p999') => (ran(p) ? formatMetric('latencyMs', p.latencyMs[q]) : '-');
   return r.points.map((p, i) => [
     layoutText(p),
     String(p.machines),
-    p.status === 'ok' ? (p.qps > 0 ? p.qps.toFixed(1) : '0') : '-',
+    p.status === 'ok' ? load(p) : '-',
     latency(p, 'p50'),
     latency(p, 'p99'),
     latency(p, 'p999'),

@@ -58,6 +58,8 @@ export async function probe(runner: PointRunner, loaded: LoadedScenario, qps: nu
 /** The outcome of a load search: the highest rate found to meet the SLO (null: not even a trickle does). */
 export interface MaxQps {
   best: Probe | null;
+  /** The first, light probe: where the search found that not even a trickle meets the SLO, its figures. */
+  light: Probe;
   bracket: [number, number];
   probes: number;
   runs: number;
@@ -80,7 +82,8 @@ export async function findMaxQps(runner: PointRunner, loaded: LoadedScenario, sl
   };
   const a = loaded.scenario.workload.arrival;
   let low = await at(Math.min(1, 'qps' in a ? a.qps : 1));
-  const done = (best: Probe | null, hiQps: number): MaxQps => ({ best, bracket: [best?.qps ?? 0, hiQps], probes, runs: probes * o.seeds });
+  const light = low;
+  const done = (best: Probe | null, hiQps: number): MaxQps => ({ best, light, bracket: [best?.qps ?? 0, hiQps], probes, runs: probes * o.seeds });
   if (!low.meets) return done(null, low.qps);
   const u = Math.max(...low.runs.map((r) => Math.max(r.utilisation.cpu.max, r.utilisation.disk.max)));
   let high = await at(u > 0 ? low.runs[0].throughputQps / u : low.qps * 100);

@@ -33,6 +33,8 @@ export async function sweep(base: LoadedScenario, o: SweepOptions, runner: Point
   const seeds = o.seeds ?? (o.findMaxQps ? DEFAULT_SEARCH.seeds : 3);
   if (!Number.isInteger(seeds) || seeds < 1 || seeds > 100) throw errors.option('--seeds', 'an integer from 1 to 100', seeds);
   const search: SearchOptions = { ...DEFAULT_SEARCH, ...o.search, seeds };
+  if (!(search.tolerance > 0 && search.tolerance < 1)) throw errors.option('--tolerance', 'a share of the bracket above 0 and below 1, like 0.01', search.tolerance);
+  if (!Number.isInteger(search.maxProbes) || search.maxProbes < 2 || search.maxProbes > 1000) throw errors.option('--max-probes', 'an integer from 2 to 1000 (the light probe and one above it at least)', search.maxProbes);
   let done = 0;
   const points = await inParallel(grid, o.concurrency ?? 2, async (g) => {
     const p = await runPoint(g, o, runner, search);
@@ -59,7 +61,12 @@ async function runPoint(g: GridPoint, o: SweepOptions, runner: PointRunner, sear
   if (o.findMaxQps) {
     const m = await findMaxQps(runner, g.loaded, o.slo, search);
     const searched = { bracketQps: m.bracket, probes: m.probes, runs: m.runs };
-    if (!m.best) return { ...emptyPoint(g, machines, `no load meets ${o.slo.text}: even a light load fails it`, 'ok'), search: searched };
+    if (!m.best) {
+      // Nothing meets the SLO: the point's load under it is 0, but the light probe's figures say by how much it fails.
+      const l = m.light;
+      const note = `no load meets ${o.slo.text}: even ${l.qps} q/s fails it (${o.slo.metric} ${l.slo.mean.toFixed(3)} ms, 95 % interval ${l.slo.low.toFixed(3)}-${l.slo.high.toFixed(3)} ms)`;
+      return { ...measured(g, machines, l.qps, l.runs, l.slo, false), qps: 0, note, search: searched };
+    }
     return { ...measured(g, machines, m.best.qps, m.best.runs, m.best.slo, true), search: searched };
   }
   const a = s.workload.arrival;

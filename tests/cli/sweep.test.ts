@@ -49,6 +49,8 @@ describe('searchsim sweep and plan', () => {
     [['--set', 'cluster.nope=1,2', '--qps', '10'], /^searchsim: --set must be a field of the scenario \(cluster: Unrecognized key: "nope"\), got "cluster\.nope"/],
     [['--shards', '100000', '--replicas', '20', '--qps', '10'], /^searchsim: the sweep point shards=100000 replicas=20 qps=10 must be a valid scenario, got .*at most 1000000 are modelled/],
     [['--qps', '10', '--find-max-qps'], /^searchsim: --qps must be left out with --find-max-qps/],
+    [['--qps', '10', '--tolerance', '0.05'], /^searchsim: --tolerance must be used with --find-max-qps, got 0\.05/],
+    [['--find-max-qps', '--max-probes', '1'], /^searchsim: --max-probes must be an integer from 2 to 1000/],
   ])('refuses bad input in one line with exit 2 (%#)', (args, message) => {
     const r = cli('sweep', 'scenarios/mm1.json', ...args);
     expect(r.code).toBe(2);

@@ -115,3 +115,36 @@ describe('--find-max-qps against queueing theory', () => {
     }
   }, 180_000);
 });
+
+describe('--find-max-qps on a layout not even a trickle of load meets', () => {
+  it('reports no load under the SLO, with the light probe\'s measured p99 beside it', async () => {
+    // M/M/1 at 1 query/s with a 10 ms mean: p99 = ln(100) x 10 / (1 - 0.01) = 46.5 ms, over a 20 ms limit.
+    const base = load({ ...mmc(1), workload: { arrival: { kind: 'poisson', qps: 1 }, queries: 20_000, warmupQueries: 1_000 } });
+    const local = new LocalRunner(0);
+    try {
+      const r = await sweep(base, { axes: {}, slo: parseSlo('p99<20ms'), findMaxQps: true, seeds: 3 }, local);
+      const [p] = r.points;
+      expect(p.qps).toBe(0);
+      expect(p.meetsSlo).toBe(false);
+      expect(p.search!.bracketQps).toEqual([0, 1]);
+      expect(Math.abs(p.latencyMs.p99 / p99Ms(1, 0.001) - 1)).toBeLessThan(0.1);
+      expect(p.sloMs!.low).toBeGreaterThan(20);
+      expect(p.note).toMatch(/^no load meets p99<20ms: even 1 q\/s fails it \(p99 4\d\.\d{3} ms/);
+      expect(r.frontier.byMaxQps).toEqual([]);
+    } finally {
+      await local.close();
+    }
+  }, 60_000);
+
+  it('rejects a tolerance or probe cap the search cannot use, naming the option', async () => {
+    const base = load(mmc(1));
+    const local = new LocalRunner(0);
+    try {
+      const run = (search: { tolerance?: number; maxProbes?: number }) => sweep(base, { axes: {}, slo: parseSlo('p99<20ms'), findMaxQps: true, search }, local);
+      await expect(run({ tolerance: 1 })).rejects.toThrow(/--tolerance.*above 0 and below 1/);
+      await expect(run({ maxProbes: 1 })).rejects.toThrow(/--max-probes.*from 2 to 1000/);
+    } finally {
+      await local.close();
+    }
+  });
+});

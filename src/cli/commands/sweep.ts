@@ -1,9 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { formatMetric, layoutText, planPage, sweepPage, sweepPointHeader, sweepPointRows } from '../../report/index.ts';
 import { DEFAULT_SLO, PRESET_NAMES, applyOverrides, loadScenarioArg, parseSlo, parseTermCounts, type LoadedScenario } from '../../scenarios/index.ts';
-import { MAX_POINTS, PoolRunner, QueueRunner, parseQueueAddress, parseSet, plan, sweep, type PointRunner, type SweepAxes } from '../../sweep/index.ts';
+import { DEFAULT_SEARCH, MAX_POINTS, PoolRunner, QueueRunner, parseQueueAddress, parseSet, plan, sweep, type PointRunner, type SweepAxes } from '../../sweep/index.ts';
 import { errors } from '../../core/index.ts';
-import { positiveInt } from '../options.ts';
+import { positiveInt, unitWeight } from '../options.ts';
 import { HTML_FLAGS, HTML_HELP, JSON_FLAGS, htmlTarget, jsonHelp, jsonTarget, table, warnIgnored, writeAtomic, writeJson } from '../output.ts';
 import { progressBar, queueProgress } from '../progress.ts';
 
@@ -112,16 +112,21 @@ export function sweepCommand(): Command {
       .description('Run every layout of a grid (shards x replicas x mode x terms x loads) on the same seeded workload: each one\'s latency, utilisation and bottleneck at each load, or its highest load under the SLO, and the Pareto frontier.')
       .argument('<scenario>', `scenario file or preset (${PRESET_NAMES.join(', ')})`)
       .option('--qps <list>', 'arrival rates to run each layout at, e.g. 100,200,400', numList)
-      .option('--find-max-qps', "find each layout's highest Poisson rate whose SLO percentile's 95 % confidence interval lies below the limit"),
+      .option('--find-max-qps', "find each layout's highest Poisson rate whose SLO percentile's 95 % confidence interval lies below the limit")
+      .option('--tolerance <share>', `with --find-max-qps: stop bisecting once the bracket is narrower than this share of its upper end (default ${DEFAULT_SEARCH.tolerance})`, unitWeight)
+      .option('--max-probes <n>', `with --find-max-qps: probes a layout at most, bracketing included (default ${DEFAULT_SEARCH.maxProbes})`, positiveInt),
   )
     .addHelpText('after', '\nExamples:\n  searchsim sweep google-2000-disk --shards 30,60,120 --replicas 5,10,20 --qps 100,200\n  searchsim sweep scenarios/mm1.json --set service.meanMs=5,10,20 --find-max-qps --slo "p99<100ms" --html sweep.html')
-    .action(async (arg: string, o: GridOptions & { qps?: number[]; findMaxQps?: boolean }) => {
+    .action(async (arg: string, o: GridOptions & { qps?: number[]; findMaxQps?: boolean; tolerance?: number; maxProbes?: number }) => {
+      if (o.findMaxQps !== true && o.tolerance !== undefined) throw errors.option('--tolerance', 'used with --find-max-qps', o.tolerance);
+      if (o.findMaxQps !== true && o.maxProbes !== undefined) throw errors.option('--max-probes', 'used with --find-max-qps', o.maxProbes);
+      const search = { ...(o.tolerance !== undefined && { tolerance: o.tolerance }), ...(o.maxProbes !== undefined && { maxProbes: o.maxProbes }) };
       const json = jsonTarget(o.json);
       const html = htmlTarget(o.html);
       const base = baseFrom(arg, o);
       const slo = parseSlo(o.slo ?? base.scenario.slo ?? DEFAULT_SLO);
       const r = await withRunner(o, 'sweeping', (runner, concurrency, onProgress) =>
-        sweep(base, { axes: { ...axesFrom(o), qps: o.qps }, slo, findMaxQps: o.findMaxQps === true, seeds: o.seeds, concurrency, onProgress }, runner),
+        sweep(base, { axes: { ...axesFrom(o), qps: o.qps }, slo, findMaxQps: o.findMaxQps === true, seeds: o.seeds, search, concurrency, onProgress }, runner),
       );
       if (html) writeAtomic(html, sweepPage(r));
       if (json === '-') {

@@ -33,7 +33,14 @@ export interface Probe {
   qps: number;
   runs: RunSummary[];
   slo: Estimate;
-  /** The interval's upper end is below the limit: the load meets the SLO with 95 % confidence. */
+  /** The lowest bottleneck-law capacity of its runs (queries/s; infinite when nothing was busy). */
+  capacityQps: number;
+  /**
+   * The interval's upper end is below the limit and the rate below the capacity: the load meets the SLO
+   * with 95 % confidence, and can be sustained. A run of N queries at a rate above capacity still ends
+   * with its queue a finite length, so its percentiles alone can pass a load that would grow without
+   * bound (docs/EXPERIMENTS.md, "a burst, not a sustained load").
+   */
   meets: boolean;
 }
 
@@ -52,7 +59,18 @@ export async function probe(runner: PointRunner, loaded: LoadedScenario, qps: nu
   const base = loaded.scenario.seed;
   const runs = await Promise.all(Array.from({ length: seeds }, (_, i) => runner.run({ loaded, seed: base + i, qps })));
   const e = estimate(runs.map((r) => r.latencyMs[slo.metric]));
-  return { qps, runs, slo: e, meets: e.high < slo.limitMs };
+  const capacityQps = Math.min(...runs.map(capacityOf));
+  return { qps, runs, slo: e, capacityQps, meets: e.high < slo.limitMs && qps < capacityQps };
+}
+
+/**
+ * A run's bottleneck-law capacity: completions a second over its busiest resource's utilisation, the
+ * rate at which that resource would be busy all the time (U = X D; Denning and Buzen, "The operational
+ * analysis of queueing network models", 1978). Infinite when nothing was busy.
+ */
+function capacityOf(r: RunSummary): number {
+  const u = Math.max(r.utilisation.cpu.max, r.utilisation.disk.max);
+  return u > 0 ? r.throughputQps / u : Number.POSITIVE_INFINITY;
 }
 
 /** The outcome of a load search: the highest rate found to meet the SLO (null: not even a trickle does). */

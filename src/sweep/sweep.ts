@@ -46,7 +46,7 @@ export async function sweep(base: LoadedScenario, o: SweepOptions, runner: Point
     scenario: base.scenario.name,
     slo: o.slo.text,
     load: o.findMaxQps ? 'find-max-qps' : 'fixed',
-    confidence: { seeds, rule: `a point meets the SLO when the 95 % confidence interval of its ${o.slo.metric} over ${seeds} seeded runs (Student's t) lies below ${o.slo.limitMs} ms` },
+    confidence: { seeds, rule: `a point meets the SLO when the 95 % confidence interval of its ${o.slo.metric} over ${seeds} seeded runs (Student's t) lies below ${o.slo.limitMs} ms and its rate is below every run's bottleneck-law capacity (completions over the busiest resource's utilisation)` },
     axes: axesOf(o.axes),
     points,
     frontier: frontiers(points),

@@ -65,6 +65,25 @@ describe('--find-max-qps on a layout no load breaks', () => {
   });
 });
 
+describe('--find-max-qps on a short burst above capacity', () => {
+  it('never passes a rate above the runs\' bottleneck-law capacity, however good their percentiles look', async () => {
+    // A layout that completes at most 100 queries/s: above that its busiest resource is saturated, yet a
+    // short run's p99 still meets the limit because the queue a burst leaves behind is finite.
+    const runner = {
+      run: async (job: { qps: number }) => {
+        const throughputQps = Math.min(job.qps, 100);
+        return { latencyMs: { p99: 1 }, utilisation: { cpu: { max: throughputQps / 100 }, disk: { max: 0 } }, throughputQps } as never;
+      },
+      close: async () => {},
+    };
+    const m = await findMaxQps(runner as never, load(mmc(1)), parseSlo('p99<100ms'), { seeds: 2, tolerance: 0.01, maxProbes: 40 });
+    expect(m.best!.qps).toBeLessThan(100);
+    expect(m.best!.qps).toBeGreaterThan(99);
+    expect(m.bracket[1]).toBeGreaterThanOrEqual(100);
+    expect(m.best!.capacityQps).toBeCloseTo(100, 6);
+  });
+});
+
 describe('--find-max-qps against queueing theory', () => {
   it('finds the M/M/1 rate whose p99 is 100 ms, 53.9 queries/s, within 3 %', async () => {
     expect(maxQps(1, 100)).toBeCloseTo(100 - Math.log(100) * 10, 6);

@@ -103,8 +103,7 @@ export async function findMaxQps(runner: PointRunner, loaded: LoadedScenario, sl
   const light = low;
   const done = (best: Probe | null, hiQps: number): MaxQps => ({ best, light, bracket: [best?.qps ?? 0, hiQps], probes, runs: probes * o.seeds });
   if (!low.meets) return done(null, low.qps);
-  const u = Math.max(...low.runs.map((r) => Math.max(r.utilisation.cpu.max, r.utilisation.disk.max)));
-  let high = await at(u > 0 ? low.runs[0].throughputQps / u : low.qps * 100);
+  let high = await at(Number.isFinite(low.capacityQps) ? low.capacityQps : low.qps * 100);
   while (high.meets && probes < o.maxProbes) {
     low = high;
     if (high.qps >= QPS_RANGE.max) return done(high, high.qps);

@@ -102,11 +102,12 @@ function measured(g: GridPoint, machines: number, qps: number, runs: RunSummary[
   };
 }
 
-function emptyPoint(g: GridPoint, machines: number, note: string, status: SweepPoint['status'] = 'does-not-fit'): SweepPoint {
+/** A memory layout whose shards do not fit a machine: listed, not run. */
+function emptyPoint(g: GridPoint, machines: number, note: string): SweepPoint {
   return {
     params: g.params,
     machines,
-    status,
+    status: 'does-not-fit',
     note,
     qps: 0,
     meetsSlo: false,

@@ -174,6 +174,9 @@ export class SimulatedCluster implements ServingModel {
     this.router.outOfRotation = outOfRotation;
   }
 
+  /** No result cache here: the router always asks the shards (ResultCache wraps a serving model). */
+  indexWentLive(): void {}
+
   startMeasuring(): void {
     this.bank.startMeasuring(this.clock.nowMs);
     this.router.startMeasuring();
@@ -193,6 +196,7 @@ export class SimulatedCluster implements ServingModel {
       serversPerMachine: this.options.cores + this.options.disks,
       oneLeafMs: this.router.oneLeafQuantiles(),
       leafRequests: { first: c.firstCopies, extra: c.extraCopies, cancelled: c.cancelled, bothStarted: c.bothStarted, crashes: c.crashes, refused: c.refused },
+      resultCache: null,
     };
   }
 }

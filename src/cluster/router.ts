@@ -299,6 +299,8 @@ export class Router implements LeafListener<PendingLeaf> {
         path: { networkMs: 0, seekMs: 0, rotationMs: 0, transferMs: 0, cpuMs: 0, mergeMs: 0 },
         mostLeavesDoneMs: NaN,
         allLeavesDoneMs: NaN,
+        cachedAnswer: null,
+        repeatsEarlier: false,
       },
       onDone,
     };

@@ -14,6 +14,11 @@ export interface PreparedQuery {
   termKeys: Int32Array;
   /** Its real work on the shards (sparse; see `QueryWork`); null for the synthetic service. */
   work: QueryWork | null;
+  /**
+   * What a result cache keys on: queries with the same key get the same answer from the same index (the
+   * analysed, weighted terms; the text for the synthetic service). Absent: never cached.
+   */
+  resultKey?: string;
 }
 
 

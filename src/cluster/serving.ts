@@ -27,6 +27,20 @@ export interface QueryOutcome {
    */
   mostLeavesDoneMs: number;
   allLeavesDoneMs: number;
+  /**
+   * Answered by a result cache in front of the router: when the cached answer was computed (its first
+   * query's arrival) and the documents it returns. Null: the shards answered.
+   */
+  cachedAnswer: CachedAnswer | null;
+  /** The query repeats an earlier one of the run (a result cache's hit, had it no size limit or flushes). */
+  repeatsEarlier: boolean;
+}
+
+/** An answer a result cache kept. */
+export interface CachedAnswer {
+  computedAtMs: number;
+  /** The documents it returns, where the query's receipt named them (staleness under updates). */
+  hitIds: readonly string[] | undefined;
 }
 
 
@@ -68,6 +82,8 @@ export interface ServingFigures {
   leafRequests: { first: number; extra: number; cancelled: number; bothStarted: number; crashes: number; refused: number };
   /** While measuring: the latency of one leaf request as the router sees it, from the query's arrival to the answer. */
   oneLeafMs: TailQuantiles;
+  /** A result cache in front of the router: its size and when it was flushed (a new index went live); null without one. */
+  resultCache: { entries: number; maxAgeMs: number | null; flushesAtMs: number[] } | null;
 }
 
 /**
@@ -90,6 +106,8 @@ export interface ServingModel extends UpdateCharges {
   submit(q: PreparedQuery, onDone: (o: QueryOutcome) => void): void;
   /** Replicas that may not serve (a batch rollout reloading them); null: all serve. */
   setOutOfRotation(outOfRotation: ((replica: number, nowMs: number) => boolean) | null): void;
+  /** A new index went live on every replica at the clock's now: answers computed on the old one are stale. */
+  indexWentLive(): void;
   /** Starts the measured window at the clock's now (the backlog still owed counts as busy inside it). */
   startMeasuring(): void;
   /** Stops booking busy time: work after this is outside the window. */

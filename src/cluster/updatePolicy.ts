@@ -19,6 +19,8 @@ export interface UpdatePolicy {
   commit(machines: UpdateCharges, shard: number, terms: number, nowMs: number): number;
   /** Whether a replica is out of rotation (being reloaded) at `nowMs`. */
   outOfRotation(replica: number, nowMs: number): boolean;
+  /** The first instant after `afterMs` at which a new index is live on every replica (Infinity: never one). */
+  nextLiveMs(afterMs: number): number;
   /**
    * How old the served index's snapshot is at the start of the run: changes in that window, before
    * the change stream starts, are not in the index either. 0 for incremental updates.
@@ -96,6 +98,14 @@ export class BatchPolicy implements UpdatePolicy {
   commit(): number {
     throw new Error('batch updates have no commit');
   }
+  /** A rollout ends when its last replica is reloaded: the instant every change of its cycle is visible. */
+  nextLiveMs(afterMs: number): number {
+    const liveOf = (c: number): number => this.rolloutStart(this.cycleStart(c)) + this.cost.replicas * this.reloadMs;
+    let c = Math.floor((afterMs + this.phaseMs) / this.periodMs);
+    while (liveOf(c - 1) > afterMs) c--;
+    while (liveOf(c) <= afterMs) c++;
+    return liveOf(c);
+  }
   /** The rebuild whose rollout last completed before the run took its snapshot then. */
   snapshotAgeMs(): number {
     let c = 0;
@@ -162,6 +172,10 @@ export class IncrementalPolicy implements UpdatePolicy {
   }
   outOfRotation(): boolean {
     return false;
+  }
+  /** Changes go live one by one; no whole index ever does. */
+  nextLiveMs(): number {
+    return Infinity;
   }
   snapshotAgeMs(): number {
     return 0;

@@ -107,7 +107,6 @@ export function formatBytes(b: number): string {
   return `${b >= 100 ? b.toFixed(0) : b.toFixed(1)} ${units[i]}`;
 }
 
-/** The terminal summary: one metric a row. */
 /** Shards from which a run's summary shows the fan-out rows unasked. */
 const WIDE_FAN_OUT = 100;
 
@@ -125,6 +124,27 @@ function tailRows(r: RunReport): [string, string][] {
   return rows;
 }
 
+/** The result cache's hit ratio beside its bound, and the latency around each flush. */
+function resultCacheRows(c: NonNullable<RunReport['resultCache']>): [string, string][] {
+  const age = c.maxAgeS !== null ? `, answers at most ${c.maxAgeS} s old` : '';
+  const rows: [string, string][] = [['result cache', `${pct(c.hitRatio)} of queries answered by it (${c.entries.toLocaleString('en-US')} entries${age}); an infinite cache: ${pct(c.infiniteCacheBound)}`]];
+  const show = (b: (typeof c.overTime)[number] | undefined) => (b ? `hits ${pct(b.hitRatio)}, p99 ${fmtMs(b.p99Ms)} ms` : '-');
+  for (const atS of c.flushesAtS) {
+    // The stretches (1/20 of the run each) before the one holding the flush, that one, and the next.
+    let holding = c.overTime.findIndex((b) => b.fromS >= atS) - 1;
+    if (holding < -1) holding = c.overTime.length - 1;
+    rows.push([`result cache flushed at ${atS.toFixed(1)} s`, `a new index went live; stretch before: ${show(c.overTime[holding - 1])}; holding it: ${show(c.overTime[holding])}; after: ${show(c.overTime[holding + 1])}`]);
+  }
+  return rows;
+}
+
+/** Whether the router has tail options (a deadline, hedges, ties, canaries), not only a result cache. */
+function hasTailOptions(r: RunReport): boolean {
+  const o = r.cluster.router;
+  return o !== null && (o.deadlineMs !== undefined || o.hedge !== undefined || o.tie !== undefined || o.canaries !== undefined);
+}
+
+/** The terminal summary: one metric a row. */
 export function runSummaryRows(r: RunReport): [string, string][] {
   const rows: [string, string][] = [
     ['scenario', `${r.scenario.name} (seed ${r.scenario.seed}, service ${r.scenario.service})`],
@@ -150,6 +170,7 @@ export function runSummaryRows(r: RunReport): [string, string][] {
     'per query',
     `${r.perQuery.seeks.toFixed(1)} seeks, ${formatBytes(r.perQuery.bytesRead)} read from disk, ${Math.round(r.perQuery.postingsDecoded).toLocaleString('en-US')} postings, ${r.perQuery.energyJ.toFixed(3)} J`,
   ]);
+  if (r.resultCache) rows.push(...resultCacheRows(r.resultCache));
   if (r.bufferCache) rows.push(['buffer cache hit ratio', `${(r.bufferCache.hitRatio * 100).toFixed(1)} % (last ${Math.round(100 / Math.max(1, r.bufferCache.overTime.length))} % of the run: ${((r.bufferCache.overTime.at(-1)?.hitRatio ?? 0) * 100).toFixed(1)} %)`]);
   if (r.index) {
     rows.push(['index real', `${r.index.realDocs.toLocaleString('en-US')} docs, ${formatBytes(r.index.realIndexBytes)}`]);
@@ -166,7 +187,7 @@ export function runSummaryRows(r: RunReport): [string, string][] {
     rows.push(['staleness', `${(f.staleness * 100).toFixed(2)} % of ${f.returnedDocs} returned documents were older than their latest version`]);
   }
   // A wide fan-out shows its leaves' figures even without tail options (The Tail at Scale's Table 1).
-  if (r.cluster.router || r.cluster.faults || r.coverage.mean < 1 || r.cluster.shards >= WIDE_FAN_OUT) rows.push(...tailRows(r));
+  if (hasTailOptions(r) || r.cluster.faults || r.coverage.mean < 1 || r.cluster.shards >= WIDE_FAN_OUT) rows.push(...tailRows(r));
   if (r.workload.skippedLines > 0) rows.push(['skipped trace lines', String(r.workload.skippedLines)]);
   return rows;
 }

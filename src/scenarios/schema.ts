@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EXPANSION_POLICIES, STEMMER_NAMES } from '../analysis/index.ts';
-import { INDEX_MODES, SELECTION_POLICIES } from '../cluster/index.ts';
+import { INDEX_MODES, MAX_RESULT_CACHE_ENTRIES, SELECTION_POLICIES } from '../cluster/index.ts';
 import { REFRESH_POLICIES } from '../crawl/index.ts';
 import { CORPUS_FORMATS, TEXT_ENCODINGS } from '../corpus/index.ts';
 import { HARDWARE_PRESET_NAMES } from '../hardware/index.ts';
@@ -187,6 +187,14 @@ export const ScenarioSchema = z
           .strict()
           .optional()
           .describe('Canary requests against queries of death (Dean and Barroso 2013).'),
+        resultCache: z
+          .object({
+            entries: posInt.max(MAX_RESULT_CACHE_ENTRIES).describe('Answers kept, least recently used out first.'),
+            maxAgeS: posNum.max(1e9).optional().describe('An answer computed longer ago than this is not served (default: kept until evicted, or flushed when a batch index goes live).'),
+          })
+          .strict()
+          .optional()
+          .describe('A result cache in front of the router (the 1999 design): a repeated query is answered without fanning out; flushed when a batch index goes live.'),
       })
       .strict()
       .optional()

@@ -304,12 +304,13 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
         warmupQueries: s.workload.warmupQueries,
         arrival: s.workload.arrival as ArrivalSpec,
         reportCache: s.cluster.mode === 'disk',
+        resultCache: s.router?.resultCache !== undefined,
         onOutcome: options.onOutcome,
         updates,
       },
       source,
       preparer,
-      simulatedTarget(clusterOptions, service, s.seed),
+      simulatedTarget(clusterOptions, service, s.seed, resultCacheOf(s)),
       options.onProgress,
     );
     return {
@@ -350,6 +351,13 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
       ...result,
     };
   }
+}
+
+/** The scenario's result cache, as the serving seam takes it. */
+function resultCacheOf(s: Scenario): { entries: number; maxAgeMs?: number; k: number } | undefined {
+  const c = s.router?.resultCache;
+  if (c === undefined) return undefined;
+  return { entries: c.entries, k: s.workload.k, ...(c.maxAgeS !== undefined ? { maxAgeMs: c.maxAgeS * 1000 } : {}) };
 }
 
 /** How leaf work is sized: real receipts scaled uniformly, or each term's web-size list (per-term). */

@@ -169,15 +169,24 @@ export async function driveWithUpdates(run: ReplayRun, u: ReplayUpdates, arrival
   let staleHits = 0;
   let returnedHits = 0;
   const arrive = (q: PreparedQuery): void => {
-    if (q.seq >= run.measuredFrom && q.work?.hitIds) {
-      returnedHits += q.work.hitIds.length;
-      staleHits += staleness.staleAmong(q.work.hitIds, clock.nowMs);
+    const fresh = q.work?.hitIds;
+    if (q.seq < run.measuredFrom || !fresh) {
+      run.arrive(q);
+      return;
     }
-    run.arrive(q);
+    const arrivalMs = clock.nowMs;
+    // A result cache's answer was computed earlier, on the index as it was then.
+    run.arrive(q, (o) => {
+      const ids = o.cachedAnswer ? o.cachedAnswer.hitIds : fresh;
+      if (!ids) return;
+      returnedHits += ids.length;
+      staleHits += staleness.staleAmong(ids, arrivalMs, o.cachedAnswer?.computedAtMs ?? arrivalMs);
+    });
   };
   // A replica being reloaded by a rollout does not serve.
   if (u.policy.kind === 'batch') run.serving.setOutOfRotation((replica, nowMs) => u.policy.outOfRotation(replica, nowMs));
   await changes.applyUpTo(0);
+  let nextLiveMs = u.policy.nextLiveMs(0);
   const ahead: { q: SourcedQuery; t: number }[] = [];
   for (;;) {
     while (ahead.length < queries.chunk) {
@@ -188,7 +197,14 @@ export async function driveWithUpdates(run: ReplayRun, u: ReplayUpdates, arrival
     if (ahead.length === 0) break;
     const nextCommit = changes.nextCommitMs;
     const nextVisible = changes.nextVisibleMs;
-    const next = Math.min(ahead[0].t, nextCommit, nextVisible);
+    const next = Math.min(ahead[0].t, nextCommit, nextVisible, nextLiveMs);
+    if (nextLiveMs === next) {
+      // A new index is live on every replica: what a result cache keeps from the old one is stale.
+      await clock.advance(Math.max(clock.nowMs, next));
+      run.serving.indexWentLive();
+      nextLiveMs = u.policy.nextLiveMs(next);
+      continue;
+    }
     if (nextVisible === next) {
       await clock.advance(Math.max(clock.nowMs, next));
       await changes.applyUpTo(next);
@@ -199,7 +215,7 @@ export async function driveWithUpdates(run: ReplayRun, u: ReplayUpdates, arrival
       changes.commitDue(next);
       continue;
     }
-    const limit = Math.min(nextCommit, nextVisible);
+    const limit = Math.min(nextCommit, nextVisible, nextLiveMs);
     let n = 0;
     while (n < ahead.length && ahead[n].t < limit) n++;
     const batch = ahead.splice(0, n);

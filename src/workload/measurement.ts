@@ -8,6 +8,26 @@ export interface MeasurementSpec {
   warmupQueries: number;
   /** Buckets of the buffer-cache hit ratio series (default 20). */
   cacheBuckets?: number;
+  /** A result cache answers in front of the router: keep its hit ratio and the latency over the run. */
+  resultCache?: boolean;
+}
+
+/** A result cache's figures: hits among measured queries, the infinite cache's bound, and the run in buckets. */
+export interface ResultCacheFigures {
+  entries: number;
+  maxAgeS: number | null;
+  /** Measured queries answered by the cache, over all measured queries. */
+  hitRatio: number;
+  hits: number;
+  /**
+   * Measured queries that repeat an earlier query of the run: the hit ratio of a cache without a size
+   * limit, flushes or expiry, the most any result cache gets on this trace.
+   */
+  infiniteCacheBound: number;
+  /** When a new index went live and the cache was flushed (seconds of the run). */
+  flushesAtS: number[];
+  /** The run (warm-up included) in buckets of queries: the cache's hit ratio and the latency, where a flush shows. */
+  overTime: { fromQuery: number; toQuery: number; fromS: number; hitRatio: number; p50Ms: number; p99Ms: number }[];
 }
 
 /** A busy share over machines: the mean, the busiest, and every machine's (machine = shard x replicas + replica). */
@@ -60,6 +80,8 @@ export interface MeasuredFigures {
    * of 20 shards, where the router does not keep them).
    */
   fanOut: { oneLeafMs: TailQuantiles; mostLeavesMs: TailQuantiles; allLeavesMs: TailQuantiles };
+  /** A result cache in front of the router; null without one. */
+  resultCache: ResultCacheFigures | null;
 }
 
 /** Coverage is counted in 1 % steps (a query's coverage is rounded down to one). */
@@ -105,12 +127,20 @@ export class Measurement {
   // as the warm-up has in flight, not one per warm-up query.
   private lateWarmupDoneMs: number[] = [];
   private pruneAtLength = 1024;
+  /** With a result cache: per bucket, queries answered, those the cache answered, the first arrival, latencies. */
+  private readonly results: { queries: Float64Array; hits: Float64Array; fromMs: Float64Array; latency: LatencyRecorder[] } | null;
+  private resultHits = 0;
+  private repeats = 0;
 
   constructor(readonly spec: MeasurementSpec) {
     const buckets = spec.cacheBuckets ?? 20;
     this.bucketSize = Math.max(1, Math.ceil(spec.queries / buckets));
     this.lookups = new Float64Array(Math.ceil(spec.queries / this.bucketSize));
     this.cacheHits = new Float64Array(this.lookups.length);
+    const n = this.lookups.length;
+    this.results = spec.resultCache
+      ? { queries: new Float64Array(n), hits: new Float64Array(n), fromMs: new Float64Array(n).fill(Infinity), latency: Array.from({ length: n }, () => new LatencyRecorder()) }
+      : null;
   }
 
   /** Whether query `seq` is measured (not warm-up). */
@@ -131,6 +161,7 @@ export class Measurement {
     const b = Math.floor(o.seq / this.bucketSize);
     this.lookups[b] += o.cacheLookups;
     this.cacheHits[b] += o.cacheHits;
+    if (this.results) this.noteResult(b, o);
     if (o.seq < this.spec.warmupQueries) {
       this.noteWarmupDone(o.doneMs, nowMs);
       return;
@@ -159,6 +190,17 @@ export class Measurement {
     const waitMs = latencyMs - o.serviceMs;
     if (waitMs > 1e-9 * latencyMs) p.queueing += waitMs;
     if (o.doneMs > this.lastMeasuredDoneMs) this.lastMeasuredDoneMs = o.doneMs;
+  }
+
+  private noteResult(b: number, o: QueryOutcome): void {
+    const r = this.results!;
+    r.queries[b]++;
+    if (o.cachedAnswer !== null) r.hits[b]++;
+    if (o.arrivalMs < r.fromMs[b]) r.fromMs[b] = o.arrivalMs;
+    r.latency[b].record(o.doneMs - o.arrivalMs);
+    if (o.seq < this.spec.warmupQueries) return;
+    if (o.cachedAnswer !== null) this.resultHits++;
+    if (o.repeatsEarlier) this.repeats++;
   }
 
   private noteWarmupDone(doneMs: number, nowMs: number): void {
@@ -214,6 +256,30 @@ export class Measurement {
       coverage: this.coverageFigures(),
       leafRequests: leafFigures(serving, measured),
       fanOut: { oneLeafMs: serving.oneLeafMs, mostLeavesMs: this.mostLeaves.tailQuantiles(), allLeavesMs: this.allLeaves.tailQuantiles() },
+      resultCache: this.resultFigures(total, serving),
+    };
+  }
+
+  private resultFigures(total: number, serving: ServingFigures): ResultCacheFigures | null {
+    const r = this.results;
+    const c = serving.resultCache;
+    if (r === null || c === null) return null;
+    const n = this.measured;
+    return {
+      entries: c.entries,
+      maxAgeS: c.maxAgeMs === null ? null : c.maxAgeMs / 1000,
+      hitRatio: n > 0 ? this.resultHits / n : 0,
+      hits: this.resultHits,
+      infiniteCacheBound: n > 0 ? this.repeats / n : 0,
+      flushesAtS: c.flushesAtMs.map((t) => t / 1000),
+      overTime: Array.from(r.queries, (q, b) => ({
+        fromQuery: b * this.bucketSize,
+        toQuery: Math.min(total, (b + 1) * this.bucketSize) - 1,
+        fromS: q > 0 ? r.fromMs[b] / 1000 : 0,
+        hitRatio: q > 0 ? r.hits[b] / q : 0,
+        p50Ms: r.latency[b].percentileMs(50),
+        p99Ms: r.latency[b].percentileMs(99),
+      })).filter((x) => x.fromQuery < total),
     };
   }
 

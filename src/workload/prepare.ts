@@ -91,7 +91,9 @@ export class QueryPreparer {
     this.queriesTotal += terms.length;
     const o = this.options;
     const searcher = o.budget === undefined ? '' : `b${o.budget}${o.tiered ? 't' : ''}`;
-    const keys = terms.map((ts) => `${this.indexVersion}\u0001${o.hits ? 'h' : ''}${o.k}\u0001${o.mode}${searcher}\u0001${ts.map((t) => `${t.term}\u0002${t.weight}`).join('\u0001')}`);
+    // A result cache's key: the weighted terms (the same terms give the same answer on one index).
+    const resultKeys = terms.map((ts) => ts.map((t) => `${t.term}\u0002${t.weight}`).join('\u0001'));
+    const keys = resultKeys.map((rk) => `${this.indexVersion}\u0001${o.hits ? 'h' : ''}${o.k}\u0001${o.mode}${searcher}\u0001${rk}`);
     // Entries are taken out of the cache now: a concurrent batch may evict them while this one waits.
     const fresh = new Map<string, CachedWork>();
     const missing = new Map<string, number>();
@@ -115,11 +117,11 @@ export class QueryPreparer {
     }
     return texts.map((_, i) => {
       const seq = firstSeq + i;
-      if (terms[i].length === 0) return { seq, termCount: 0, termKeys: new Int32Array(0), work: null };
+      if (terms[i].length === 0) return { seq, termCount: 0, termKeys: new Int32Array(0), work: null, resultKey: '' };
       const c = fresh.get(keys[i])!;
       if (missing.get(keys[i]) === i) this.receiptMisses++;
       else this.receiptHits++;
-      return { seq, termCount: terms[i].length, termKeys: c.termKeys, work: c.work };
+      return { seq, termCount: terms[i].length, termKeys: c.termKeys, work: c.work, resultKey: resultKeys[i] };
     });
   }
 }

@@ -9,7 +9,8 @@ export interface Preparer {
 /** A preparer for synthetic service: queries carry no index work. */
 export const blankPreparer: Preparer = {
   async prepare(texts, firstSeq) {
-    return texts.map((_, i) => ({ seq: firstSeq + i, termCount: 0, termKeys: new Int32Array(0), work: null }));
+    // A synthetic query's answer depends on its text alone.
+    return texts.map((text, i) => ({ seq: firstSeq + i, termCount: 0, termKeys: new Int32Array(0), work: null, resultKey: text }));
   },
 };
 

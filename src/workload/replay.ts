@@ -1,4 +1,4 @@
-import { SimulatedCluster, type ClusterOptions, type PreparedQuery, type QueryOutcome, type ServiceModel, type ServingModel } from '../cluster/index.ts';
+import { ResultCache, SimulatedCluster, type ClusterOptions, type ResultCacheOptions, type PreparedQuery, type QueryOutcome, type ServiceModel, type ServingModel } from '../cluster/index.ts';
 import { Rng, errors, invariant } from '../core/index.ts';
 import { Simulation, type DrivenClock } from '../sim/index.ts';
 import { openArrivals, type ArrivalSpec } from './arrivals.ts';
@@ -23,6 +23,8 @@ export interface ReplaySpec {
   cacheBuckets?: number;
   /** Whether the serving model has buffer caches to report (disk mode). */
   reportCache?: boolean;
+  /** Whether a result cache answers in front of the router (its hit ratio and latency over the run are kept). */
+  resultCache?: boolean;
   /** Called with every query's outcome, warm-up included (for scripted experiments). */
   onOutcome?: (o: QueryOutcome) => void;
   /** A change stream and how it reaches the machines (open-loop workloads only). */
@@ -40,10 +42,15 @@ export interface ReplayTarget {
   serving: ServingModel;
 }
 
-/** The simulated target: a fresh simulation and the cluster it times (streams forked from `seed`). */
-export function simulatedTarget(cluster: ClusterOptions, service: ServiceModel, seed: number): ReplayTarget {
+/**
+ * The simulated target: a fresh simulation and the cluster it times (streams forked from `seed`), behind
+ * a result cache when one is asked for.
+ */
+export function simulatedTarget(cluster: ClusterOptions, service: ServiceModel, seed: number, resultCache?: Omit<ResultCacheOptions, 'hardware' | 'hops'>): ReplayTarget {
   const clock = new Simulation();
-  return { clock, serving: new SimulatedCluster(clock, cluster, service, new Rng(seed).fork('cluster')) };
+  const simulated = new SimulatedCluster(clock, cluster, service, new Rng(seed).fork('cluster'));
+  const serving = resultCache ? new ResultCache(clock, simulated, { ...resultCache, hardware: cluster.hardware, hops: cluster.hops }) : simulated;
+  return { clock, serving };
 }
 
 /**
@@ -62,7 +69,7 @@ export async function replay(
   checkCounts(spec);
   const { clock, serving } = target;
   const rng = new Rng(spec.seed);
-  const measurement = new Measurement(spec);
+  const measurement = new Measurement({ ...spec, resultCache: spec.resultCache === true });
   const queries = new QueryStream(source, preparer, spec.queries, spec.chunk ?? 2048, onProgress);
   serving.stopMeasuring();
   const run: ReplayRun = {

@@ -38,8 +38,11 @@ export class Staleness {
     s.at[s.i] = visibleMs;
   }
 
-  /** How many of `ids`, returned by a query arriving at `tMs`, were older than their latest version. */
-  staleAmong(ids: readonly string[], tMs: number): number {
+  /**
+   * How many of `ids`, returned by a query arriving at `tMs`, were older than their latest version; the
+   * answer was computed on the index as it was at `servedAtMs` (earlier for a result cache's answer).
+   */
+  staleAmong(ids: readonly string[], tMs: number, servedAtMs = tMs): number {
     let stale = 0;
     for (const id of ids) {
       const h = this.history.get(id);
@@ -54,9 +57,9 @@ export class Staleness {
         if (h.changeMs[mid] <= tMs) lo = mid + 1;
         else hi = mid;
       }
-      if (lo > 0 && h.visibleMs[lo - 1] > tMs) stale++;
+      if (lo > 0 && h.visibleMs[lo - 1] > servedAtMs) stale++;
       // No change of the run visible yet: the snapshot's own age decides.
-      else if (!(lo > 0 && h.visibleMs[lo - 1] <= tMs) && this.staleBeforeRun(id)) stale++;
+      else if (!(lo > 0 && h.visibleMs[lo - 1] <= servedAtMs) && this.staleBeforeRun(id)) stale++;
     }
     return stale;
   }

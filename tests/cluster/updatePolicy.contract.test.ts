@@ -48,3 +48,30 @@ describe.each([
     for (let t = 0; t < 60 * 86_400_000; t += 3_600_000) expect([0, 1, 2].some((r) => !p.outOfRotation(r, t))).toBe(true);
   });
 });
+
+describe('when a new index goes live (what flushes a result cache)', () => {
+  it('a batch index goes live exactly when the changes of its cycle become visible, and never again before the next cycle', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -40 * 86_400_000, max: 90 * 86_400_000 }), (t) => {
+        const p = new BatchPolicy({ kind: 'batch', periodDays: 30, buildHours: 72 }, cost('disk'), 35_000);
+        const live = p.nextLiveMs(t);
+        expect(live).toBeGreaterThan(t);
+        const v = p.schedule(t).visibleMs;
+        // The change made at t is visible at a go-live instant, the first one after its rebuild started.
+        expect(p.nextLiveMs(v - 1e-3)).toBeCloseTo(v, 6);
+        expect(p.nextLiveMs(live)).toBeGreaterThan(live + 29 * 86_400_000);
+      }),
+      { numRuns: 200 },
+    );
+  });
+  it('a rollout longer than its period still names the first go-live after an instant', () => {
+    const p = new BatchPolicy({ kind: 'batch', periodDays: 1, buildHours: 60 }, cost('disk'), 35_000);
+    const t = 5 * 86_400_000;
+    const live = p.nextLiveMs(t);
+    for (let u = t; u < live; u += 600_000) expect(p.nextLiveMs(u)).toBeCloseTo(live, 6);
+    expect(live - t).toBeLessThanOrEqual(86_400_000 + 1);
+  });
+  it('incremental updates never take a whole new index live', () => {
+    expect(new IncrementalPolicy({ kind: 'incremental', delayS: 30 }, cost('memory')).nextLiveMs()).toBe(Infinity);
+  });
+});

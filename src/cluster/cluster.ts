@@ -2,7 +2,7 @@ import { errors, staticRankKey, type Rng } from '../core/index.ts';
 import type { HardwarePreset } from '../hardware/index.ts';
 import type { Clock } from '../sim/index.ts';
 import { MachineBank, type IndexMode } from './machines.ts';
-import { PendingLeaf, Router, type HedgeOptions, type TieOptions } from './router.ts';
+import { PendingLeaf, Router, type HedgeOptions, type ProbationOptions, type TieOptions } from './router.ts';
 import { replicaSelector, type SelectionPolicy } from './selection.ts';
 import type { QueryOutcome, ServingFigures, ServingModel } from './serving.ts';
 import type { PreparedQuery, ServiceModel } from './service.ts';
@@ -50,6 +50,8 @@ export interface ClusterOptions {
   queriesOfDeath?: { share: number; repairMs: number };
   /** Canary requests at the router (RouterOptions.canaries). */
   canaries?: { count: number; maxCrashes: number };
+  /** Latency-induced probation at the router (RouterOptions.probation). */
+  probation?: ProbationOptions;
 }
 
 /** Failures and repairs are drawn this far ahead of the latest query (in mean repair times), not forever. */
@@ -57,7 +59,7 @@ const FAILURE_LOOKAHEAD_REPAIRS = 4;
 
 /** The router's tail tolerance cancels requests, so it needs a tracked bank. */
 function needsTracking(o: ClusterOptions): boolean {
-  return o.tracked === true || o.deadlineMs !== undefined || o.hedge !== undefined || o.tie !== undefined || o.failures !== undefined || (o.outages?.length ?? 0) > 0 || o.queriesOfDeath !== undefined || o.canaries !== undefined;
+  return o.tracked === true || o.deadlineMs !== undefined || o.hedge !== undefined || o.tie !== undefined || o.failures !== undefined || (o.outages?.length ?? 0) > 0 || o.queriesOfDeath !== undefined || o.canaries !== undefined || o.probation !== undefined;
 }
 
 /**
@@ -90,7 +92,7 @@ export class SimulatedCluster implements ServingModel {
     checkTail(o);
     this.router = new Router(
       clock,
-      { shards: o.shards, replicas: o.replicas, hardware: o.hardware, hops: o.hops, deadlineMs: o.deadlineMs, hedge: o.hedge, tie: o.tie, detectionMs: o.detectionMs, canaries: o.canaries },
+      { shards: o.shards, replicas: o.replicas, hardware: o.hardware, hops: o.hops, deadlineMs: o.deadlineMs, hedge: o.hedge, tie: o.tie, detectionMs: o.detectionMs, canaries: o.canaries, probation: o.probation },
       service,
       replicaSelector(o.selection, o.shards, rng.fork('replica-selection')),
     );
@@ -195,7 +197,7 @@ export class SimulatedCluster implements ServingModel {
       updateBusyMs: this.bank.updateBusyMs,
       serversPerMachine: this.options.cores + this.options.disks,
       oneLeafMs: this.router.oneLeafQuantiles(),
-      leafRequests: { first: c.firstCopies, extra: c.extraCopies, cancelled: c.cancelled, bothStarted: c.bothStarted, crashes: c.crashes, refused: c.refused },
+      leafRequests: { first: c.firstCopies, extra: c.extraCopies, cancelled: c.cancelled, bothStarted: c.bothStarted, crashes: c.crashes, refused: c.refused, probations: c.probations },
       resultCache: null,
     };
   }
@@ -290,6 +292,11 @@ function checkTail(o: ClusterOptions): void {
   if (o.canaries) {
     if (!(Number.isInteger(o.canaries.count) && o.canaries.count >= 1)) throw errors.option('router.canaries.count', 'a whole number of 1 or more', o.canaries.count);
     if (!(Number.isInteger(o.canaries.maxCrashes) && o.canaries.maxCrashes >= 1)) throw errors.option('router.canaries.maxCrashes', 'a whole number of 1 or more', o.canaries.maxCrashes);
+  }
+  if (o.probation) {
+    if (!(o.probation.factor > 1 && o.probation.factor < Infinity)) throw errors.option('router.probation.factor', 'a factor above 1', o.probation.factor);
+    if (!(o.probation.forMs > 0 && o.probation.forMs < Infinity)) throw errors.option('router.probation.forMs', 'a positive number of milliseconds', o.probation.forMs);
+    if (!(Number.isInteger(o.probation.minSamples) && o.probation.minSamples >= 1)) throw errors.option('router.probation.minSamples', 'a whole number of 1 or more', o.probation.minSamples);
   }
   if (o.stalls) {
     if (!(o.stalls.everyMs > 0 && o.stalls.everyMs < Infinity)) throw errors.option('faults.stalls.everyMs', 'a positive number of milliseconds', o.stalls.everyMs);

@@ -3,7 +3,7 @@ export type { ClusterOptions } from './cluster.ts';
 export { INDEX_MODES, LeafCharge, MachineBank } from './machines.ts';
 export type { IndexMode, LeafListener, MachineOptions } from './machines.ts';
 export { PendingLeaf, Router } from './router.ts';
-export type { HedgeOptions, RouterOptions, TieOptions } from './router.ts';
+export type { HedgeOptions, ProbationOptions, RouterOptions, TieOptions } from './router.ts';
 export { RouterCounters } from './router.ts';
 export { SELECTION_POLICIES, replicaSelector } from './selection.ts';
 export type { ReplicaSelector, SelectionPolicy } from './selection.ts';

@@ -34,7 +34,28 @@ export interface RouterOptions {
    * one on the next shard, and after `maxCrashes` crashes the query is refused. Needs a tracked bank.
    */
   canaries?: { count: number; maxCrashes: number };
+  /** Latency-induced probation; needs a tracked machine bank (it observes answers when they happen). */
+  probation?: ProbationOptions;
 }
+
+/**
+ * Latency-induced probation (Dean and Barroso, "The Tail at Scale", 2013): the router watches each
+ * machine's leaf latency, and a machine much slower than the cluster is taken out of its shard's
+ * rotation for a while, then tried again with its record cleared. A machine is put on probation only
+ * while another replica of its shard serves. The paper also sends shadow requests to machines on
+ * probation to see them recover; here the probation simply ends after `forMs`.
+ */
+export interface ProbationOptions {
+  /** On probation when its mean leaf latency exceeds this many times the mean of its shard's other replicas. */
+  factor: number;
+  /** How long probation lasts. */
+  forMs: number;
+  /** Answers a machine must have given since its record was cleared before it can be judged. */
+  minSamples: number;
+}
+
+/** The weight of the newest answer in a machine's moving mean of leaf latency (about the last ten answers). */
+const PROBATION_EWMA_WEIGHT = 0.1;
 
 /**
  * Hedged requests (Dean and Barroso, "The Tail at Scale", CACM 56(2), 2013): a leaf request not answered
@@ -87,8 +108,10 @@ export class RouterCounters {
   /** Machines crashed by queries of death, and queries refused after their canaries crashed. */
   crashes = 0;
   refused = 0;
+  /** Machines put on latency-induced probation. */
+  probations = 0;
   reset(): void {
-    this.firstCopies = this.extraCopies = this.cancelled = this.bothStarted = this.crashes = this.refused = 0;
+    this.firstCopies = this.extraCopies = this.cancelled = this.bothStarted = this.crashes = this.refused = this.probations = 0;
   }
 }
 
@@ -206,6 +229,8 @@ export class Router implements LeafListener<PendingLeaf> {
   /** When the router notices each machine down, and up again (Infinity: not down). */
   private believedDownFromMs: Float64Array | null = null;
   private believedDownUntilMs: Float64Array | null = null;
+  /** Probation: per machine its moving mean of leaf latency, answers since cleared, and probation's end. */
+  private readonly probation: { meanMs: Float64Array; samples: Uint32Array; untilMs: Float64Array } | null;
 
   constructor(
     private readonly clock: Clock,
@@ -221,6 +246,7 @@ export class Router implements LeafListener<PendingLeaf> {
     this.followsCopies = options.hedge !== undefined || options.tie !== undefined || options.deadlineMs !== undefined || options.canaries !== undefined;
     this.leafMs = options.hedge?.afterMs === 'p95' ? new LatencyRecorder() : null;
     if (options.hedge && options.hedge.afterMs !== 'p95') this.hedgeAfterMs = options.hedge.afterMs;
+    this.probation = options.probation ? { meanMs: new Float64Array(machines), samples: new Uint32Array(machines), untilMs: new Float64Array(machines) } : null;
   }
 
   /** The machines the router sends leaf requests to (their listener is this router). */
@@ -250,9 +276,10 @@ export class Router implements LeafListener<PendingLeaf> {
     return this.believedDownFromMs !== null && nowMs >= this.believedDownFromMs[machine] && nowMs < this.believedDownUntilMs![machine];
   }
 
-  /** Whether the router passes over this replica now: out of rotation, or known to be down. */
+  /** Whether the router passes over this replica now: out of rotation, known to be down, or on probation. */
   private passOver(shard: number, replica: number, nowMs: number): boolean {
-    return (this.outOfRotation !== null && this.outOfRotation(replica, nowMs)) || this.believedDown(shard * this.options.replicas + replica, nowMs);
+    const machine = shard * this.options.replicas + replica;
+    return (this.outOfRotation !== null && this.outOfRotation(replica, nowMs)) || this.believedDown(machine, nowMs) || (this.probation !== null && nowMs < this.probation.untilMs[machine]);
   }
 
   private get machines(): MachineBank<PendingLeaf> {
@@ -431,7 +458,7 @@ export class Router implements LeafListener<PendingLeaf> {
     this.loadBase = shard * R;
     this.loadNowMs = nowMs;
     let replica = this.selector.choose(shard, R, this.load);
-    if (this.outOfRotation || this.believedDownFromMs) for (let i = 0; i < R && this.passOver(shard, replica, nowMs); i++) replica = (replica + 1) % R;
+    if (this.outOfRotation || this.believedDownFromMs || this.probation) for (let i = 0; i < R && this.passOver(shard, replica, nowMs); i++) replica = (replica + 1) % R;
     return replica;
   }
 
@@ -570,7 +597,38 @@ export class Router implements LeafListener<PendingLeaf> {
     const doneMs = machineDoneMs + p.netBackMs;
     if (this.tracksLoad) this.outstanding.resolve(p.machine, doneMs, true);
     if (this.leafMs !== null) this.observeLeaf(doneMs - p.sentMs);
+    if (this.probation !== null) this.judge(p.machine, p.shard, doneMs - p.sentMs);
     this.release(p, doneMs);
+  }
+
+  /**
+   * Probation: a machine's answer took `latencyMs`. It is judged against the other replicas of its shard
+   * (same shard, same work: a difference is the machine's), so a judgement costs O(replicas).
+   */
+  private judge(machine: number, shard: number, latencyMs: number): void {
+    const pr = this.probation!;
+    const o = this.options.probation!;
+    pr.meanMs[machine] = pr.samples[machine] === 0 ? latencyMs : pr.meanMs[machine] + PROBATION_EWMA_WEIGHT * (latencyMs - pr.meanMs[machine]);
+    if (++pr.samples[machine] < o.minSamples) return;
+    const now = this.clock.nowMs;
+    if (now < pr.untilMs[machine]) return;
+    const R = this.options.replicas;
+    let peersMs = 0;
+    let peers = 0;
+    let serving = 0;
+    for (let r = 0; r < R; r++) {
+      const m = shard * R + r;
+      if (m === machine) continue;
+      if (pr.samples[m] > 0) {
+        peersMs += pr.meanMs[m];
+        peers++;
+      }
+      if (!this.passOver(shard, r, now) && this.machines.isUp(m)) serving++;
+    }
+    if (peers === 0 || serving === 0 || !(pr.meanMs[machine] > o.factor * (peersMs / peers))) return;
+    pr.untilMs[machine] = now + o.forMs;
+    pr.samples[machine] = 0;
+    if (this.machines.measuring) this.counters.probations++;
   }
 
   /** Keeps the 'p95' hedge delay current: the observed leaf latencies' 95th percentile. */

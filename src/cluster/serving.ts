@@ -77,9 +77,9 @@ export interface ServingFigures {
   /**
    * While measuring: leaf requests sent as first copies, as extra copies (hedges, tied twins), and
    * cancelled; tied copies that started while their twin ran; machines crashed by queries of death;
-   * queries refused after their canaries crashed.
+   * queries refused after their canaries crashed; machines put on latency-induced probation.
    */
-  leafRequests: { first: number; extra: number; cancelled: number; bothStarted: number; crashes: number; refused: number };
+  leafRequests: { first: number; extra: number; cancelled: number; bothStarted: number; crashes: number; refused: number; probations: number };
   /** While measuring: the latency of one leaf request as the router sees it, from the query's arrival to the answer. */
   oneLeafMs: TailQuantiles;
   /** A result cache in front of the router: its size and when it was flushed (a new index went live); null without one. */

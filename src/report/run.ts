@@ -41,7 +41,7 @@ export interface RunReport extends ReplayResult {
     /** The searcher: exhaustive (null), or its match budget, document order and tiers. */
     searcher: { matchBudget: number; order: string; firstTierShare: number | null; realBudgetPerShard: number | null } | null;
     /** The router's tail tolerance and the modelled faults, as the scenario set them (null: none). */
-    router: { deadlineMs?: number; hedge?: { afterMs: number | 'p95'; maxExtraShare: number }; tie?: { afterMs: number; messageMs: number }; canaries?: { count: number; maxCrashes: number } } | null;
+    router: { deadlineMs?: number; hedge?: { afterMs: number | 'p95'; maxExtraShare: number }; tie?: { afterMs: number; messageMs: number }; canaries?: { count: number; maxCrashes: number }; probation?: { factor: number; forMs: number; minSamples: number }; resultCache?: { entries: number; maxAgeS?: number } } | null;
     faults: {
       slowMachines?: { share: number; factor: number };
       stalls?: { everyMs: number; forMs: number };
@@ -120,6 +120,7 @@ function tailRows(r: RunReport): [string, string][] {
   const t = r.fanOut;
   const q = (x: { p50: number; p95: number; p99: number }) => [x.p50, x.p95, x.p99].map((v) => (Number.isNaN(v) ? '-' : fmtMs(v))).join(' / ');
   rows.push(['one leaf / 95 % of leaves / all leaves (p50 / p95 / p99)', `${q(t.oneLeafMs)} ms; ${q(t.mostLeavesMs)} ms; ${q(t.allLeavesMs)} ms`]);
+  if (l.probations > 0) rows.push(['probations', `${l.probations} machines put on probation for being slow`]);
   if (l.crashes > 0 || l.refusedQueries > 0) rows.push(['queries of death', `${l.crashes} machines crashed, ${l.refusedQueries} queries refused`]);
   return rows;
 }
@@ -141,7 +142,7 @@ function resultCacheRows(c: NonNullable<RunReport['resultCache']>): [string, str
 /** Whether the router has tail options (a deadline, hedges, ties, canaries), not only a result cache. */
 function hasTailOptions(r: RunReport): boolean {
   const o = r.cluster.router;
-  return o !== null && (o.deadlineMs !== undefined || o.hedge !== undefined || o.tie !== undefined || o.canaries !== undefined);
+  return o !== null && (o.deadlineMs !== undefined || o.hedge !== undefined || o.tie !== undefined || o.canaries !== undefined || o.probation !== undefined);
 }
 
 /** The terminal summary: one metric a row. */

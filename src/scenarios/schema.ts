@@ -187,6 +187,15 @@ export const ScenarioSchema = z
           .strict()
           .optional()
           .describe('Canary requests against queries of death (Dean and Barroso 2013).'),
+        probation: z
+          .object({
+            factor: z.number().gt(1).max(1e6).default(3).describe("A machine whose mean leaf latency exceeds this many times its shard's other replicas' leaves rotation."),
+            forMs: posNum.max(86_400_000).default(1000).describe('How long it stays out before it is tried again.'),
+            minSamples: posInt.max(1e6).default(20).describe('Answers a machine gives before it is judged (again).'),
+          })
+          .strict()
+          .optional()
+          .describe('Latency-induced probation (Dean and Barroso 2013): a much slower machine is taken out of its shard rotation for a while.'),
         resultCache: z
           .object({
             entries: posInt.max(MAX_RESULT_CACHE_ENTRIES).describe('Answers kept, least recently used out first.'),

@@ -233,6 +233,7 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
     detectionMs: s.faults?.detectionMs,
     queriesOfDeath: s.faults?.queriesOfDeath,
     canaries: s.router?.canaries,
+    probation: s.router?.probation,
   };
 
   const traceOptions = { format: s.workload.traceFormat, skipInvalid: options.skipInvalid };

@@ -73,7 +73,7 @@ export interface MeasuredFigures {
    * Leaf requests while measuring: per measured query, the share sent as extra copies (hedges, tied
    * twins) and cancelled, and the share of first copies whose tied twin also started (duplicated work).
    */
-  leafRequests: { perQuery: number; extraShare: number; cancelledShare: number; bothStartedShare: number; crashes: number; refusedQueries: number };
+  leafRequests: { perQuery: number; extraShare: number; cancelledShare: number; bothStartedShare: number; crashes: number; refusedQueries: number; probations: number };
   /**
    * The Tail at Scale's Table 1, from the router: when one leaf request, 95 % of a query's leaves and all
    * of them had answered, from the query's arrival (NaN where no query had them all, and below a fan-out
@@ -318,10 +318,10 @@ export class Measurement {
 }
 
 function leafFigures(serving: ServingFigures, measured: number): MeasuredFigures['leafRequests'] {
-  const { first, extra, cancelled, bothStarted, crashes, refused } = serving.leafRequests;
+  const { first, extra, cancelled, bothStarted, crashes, refused, probations } = serving.leafRequests;
   const all = first + extra;
   const perFirst = (n: number): number => (first > 0 ? n / first : 0);
-  return { perQuery: measured > 0 ? all / measured : 0, extraShare: perFirst(extra), cancelledShare: all > 0 ? cancelled / all : 0, bothStartedShare: perFirst(bothStarted), crashes, refusedQueries: refused };
+  return { perQuery: measured > 0 ? all / measured : 0, extraShare: perFirst(extra), cancelledShare: all > 0 ? cancelled / all : 0, bothStartedShare: perFirst(bothStarted), crashes, refusedQueries: refused, probations };
 }
 
 function meanMax(xs: Float64Array): MeanSummary {

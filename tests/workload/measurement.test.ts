@@ -22,7 +22,7 @@ const outcome = (seq: number, arrivalMs: number, doneMs: number, o: Partial<Quer
   repeatsEarlier: false,
   ...o,
 });
-const serving = (shardBusyMs = [1]): ServingFigures => ({ cpu: Float64Array.of(0.5), disk: Float64Array.of(0), shardBusyMs: Float64Array.from(shardBusyMs), updateBusyMs: 0, serversPerMachine: 2, leafRequests: { first: 0, extra: 0, cancelled: 0, bothStarted: 0, crashes: 0, refused: 0 }, oneLeafMs: { p50: 1, p95: 1, p99: 1 }, resultCache: null });
+const serving = (shardBusyMs = [1]): ServingFigures => ({ cpu: Float64Array.of(0.5), disk: Float64Array.of(0), shardBusyMs: Float64Array.from(shardBusyMs), updateBusyMs: 0, serversPerMachine: 2, leafRequests: { first: 0, extra: 0, cancelled: 0, bothStarted: 0, crashes: 0, refused: 0, probations: 0 }, oneLeafMs: { p50: 1, p95: 1, p99: 1 }, resultCache: null });
 
 /** Shows a measurement arrivals and outcomes, each outcome learnt at its own done time. */
 function feed(m: Measurement, outcomes: QueryOutcome[]): void {

@@ -28,6 +28,12 @@ export function unitWeight(value: string): number {
   if (value.trim() === '' || !(n > 0 && n <= 1)) throw new InvalidArgumentError('expected a number in (0, 1].');
   return n;
 }
+/** A share strictly between 0 and 1 (a bisection's tolerance: 1 would stop before the first probe). */
+export function openShare(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !(n > 0 && n < 1)) throw new InvalidArgumentError('expected a number above 0 and below 1, like 0.01.');
+  return n;
+}
 export function oneOf<T extends string>(names: readonly T[]): (value: string) => T {
   return (value) => {
     if (!names.includes(value as T)) throw new InvalidArgumentError(`expected one of: ${names.join(', ')}.`);

@@ -51,6 +51,7 @@ describe('searchsim sweep and plan', () => {
     [['--qps', '10', '--find-max-qps'], /^searchsim: --qps must be left out with --find-max-qps/],
     [['--qps', '10', '--tolerance', '0.05'], /^searchsim: --tolerance must be used with --find-max-qps, got 0\.05/],
     [['--find-max-qps', '--max-probes', '1'], /^searchsim: --max-probes must be an integer from 2 to 1000/],
+    [['--find-max-qps', '--tolerance', '1'], /^searchsim: option '--tolerance <share>' argument '1' is invalid\. expected a number above 0 and below 1/],
   ])('refuses bad input in one line with exit 2 (%#)', (args, message) => {
     const r = cli('sweep', 'scenarios/mm1.json', ...args);
     expect(r.code).toBe(2);

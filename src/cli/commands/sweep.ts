@@ -3,7 +3,7 @@ import { formatMetric, layoutText, planPage, sweepPage, sweepPointHeader, sweepP
 import { DEFAULT_SLO, PRESET_NAMES, applyOverrides, loadScenarioArg, parseSlo, parseTermCounts, type LoadedScenario } from '../../scenarios/index.ts';
 import { DEFAULT_SEARCH, MAX_POINTS, PoolRunner, QueueRunner, parseQueueAddress, parseSet, plan, sweep, type PointRunner, type SweepAxes } from '../../sweep/index.ts';
 import { errors } from '../../core/index.ts';
-import { positiveInt, unitWeight } from '../options.ts';
+import { openShare, positiveInt } from '../options.ts';
 import { HTML_FLAGS, HTML_HELP, JSON_FLAGS, htmlTarget, jsonHelp, jsonTarget, table, warnIgnored, writeAtomic, writeJson } from '../output.ts';
 import { progressBar, queueProgress } from '../progress.ts';
 
@@ -113,7 +113,7 @@ export function sweepCommand(): Command {
       .argument('<scenario>', `scenario file or preset (${PRESET_NAMES.join(', ')})`)
       .option('--qps <list>', 'arrival rates to run each layout at, e.g. 100,200,400', numList)
       .option('--find-max-qps', "find each layout's highest Poisson rate whose SLO percentile's 95 % confidence interval lies below the limit")
-      .option('--tolerance <share>', `with --find-max-qps: stop bisecting once the bracket is narrower than this share of its upper end (default ${DEFAULT_SEARCH.tolerance})`, unitWeight)
+      .option('--tolerance <share>', `with --find-max-qps: stop bisecting once the bracket is narrower than this share of its upper end (default ${DEFAULT_SEARCH.tolerance})`, openShare)
       .option('--max-probes <n>', `with --find-max-qps: probes a layout at most, bracketing included (default ${DEFAULT_SEARCH.maxProbes})`, positiveInt),
   )
     .addHelpText('after', '\nExamples:\n  searchsim sweep google-2000-disk --shards 30,60,120 --replicas 5,10,20 --qps 100,200\n  searchsim sweep scenarios/mm1.json --set service.meanMs=5,10,20 --find-max-qps --slo "p99<100ms" --html sweep.html')

@@ -132,8 +132,8 @@ function resultCacheRows(c: NonNullable<RunReport['resultCache']>): [string, str
   const show = (b: (typeof c.overTime)[number] | undefined) => (b ? `hits ${pct(b.hitRatio)}, p99 ${fmtMs(b.p99Ms)} ms` : '-');
   for (const atS of c.flushesAtS) {
     // The stretches (1/20 of the run each) before the one holding the flush, that one, and the next.
-    let holding = c.overTime.findIndex((b) => b.fromS >= atS) - 1;
-    if (holding < -1) holding = c.overTime.length - 1;
+    const next = c.overTime.findIndex((b) => b.fromS >= atS);
+    const holding = next === -1 ? c.overTime.length - 1 : next - 1;
     rows.push([`result cache flushed at ${atS.toFixed(1)} s`, `a new index went live; stretch before: ${show(c.overTime[holding - 1])}; holding it: ${show(c.overTime[holding])}; after: ${show(c.overTime[holding + 1])}`]);
   }
   return rows;

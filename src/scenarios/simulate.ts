@@ -305,7 +305,6 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
         warmupQueries: s.workload.warmupQueries,
         arrival: s.workload.arrival as ArrivalSpec,
         reportCache: s.cluster.mode === 'disk',
-        resultCache: s.router?.resultCache !== undefined,
         onOutcome: options.onOutcome,
         updates,
       },

@@ -23,8 +23,6 @@ export interface ReplaySpec {
   cacheBuckets?: number;
   /** Whether the serving model has buffer caches to report (disk mode). */
   reportCache?: boolean;
-  /** Whether a result cache answers in front of the router (its hit ratio and latency over the run are kept). */
-  resultCache?: boolean;
   /** Called with every query's outcome, warm-up included (for scripted experiments). */
   onOutcome?: (o: QueryOutcome) => void;
   /** A change stream and how it reaches the machines (open-loop workloads only). */
@@ -40,6 +38,8 @@ export interface ReplayResult extends MeasuredFigures {
 export interface ReplayTarget {
   clock: DrivenClock;
   serving: ServingModel;
+  /** Whether a result cache answers in front of the router (its hit ratio and latency over the run are kept). */
+  resultCache?: boolean;
 }
 
 /**
@@ -50,7 +50,7 @@ export function simulatedTarget(cluster: ClusterOptions, service: ServiceModel, 
   const clock = new Simulation();
   const simulated = new SimulatedCluster(clock, cluster, service, new Rng(seed).fork('cluster'));
   const serving = resultCache ? new ResultCache(clock, simulated, { ...resultCache, hardware: cluster.hardware, hops: cluster.hops }) : simulated;
-  return { clock, serving };
+  return { clock, serving, resultCache: resultCache !== undefined };
 }
 
 /**
@@ -69,7 +69,7 @@ export async function replay(
   checkCounts(spec);
   const { clock, serving } = target;
   const rng = new Rng(spec.seed);
-  const measurement = new Measurement({ ...spec, resultCache: spec.resultCache === true });
+  const measurement = new Measurement({ ...spec, resultCache: target.resultCache === true });
   const queries = new QueryStream(source, preparer, spec.queries, spec.chunk ?? 2048, onProgress);
   serving.stopMeasuring();
   const run: ReplayRun = {

@@ -14,21 +14,30 @@ const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
  */
 export function removeOnExit(dir: string): () => void {
   owned.add(dir);
-  if (!installed) {
-    installed = true;
-    process.on('exit', removeAll);
-    for (const [signal, code] of Object.entries(SIGNAL_EXIT)) {
-      process.on(signal, () => {
-        removeAll();
-        process.stderr.write(`searchsim: interrupted (${signal}); temporary files removed\n`);
-        process.exit(code);
-      });
-    }
-  }
+  exitOnSignal();
   return () => {
     rmSync(dir, { recursive: true, force: true });
     owned.delete(dir);
   };
+}
+
+/**
+ * Ends the process on SIGINT (Ctrl-C) or SIGTERM with exit code 130 or 143, after removing the
+ * temporary folders registered here, saying so on stderr; worker threads end with the process. A run's
+ * outputs are written whole at its end (writeAtomic), so an interrupted run leaves none half-written.
+ */
+export function exitOnSignal(): void {
+  if (installed) return;
+  installed = true;
+  process.on('exit', removeAll);
+  for (const [signal, code] of Object.entries(SIGNAL_EXIT)) {
+    process.on(signal, () => {
+      const had = owned.size > 0;
+      removeAll();
+      process.stderr.write(`searchsim: interrupted (${signal})${had ? '; temporary files removed' : ''}\n`);
+      process.exit(code);
+    });
+  }
 }
 
 /**

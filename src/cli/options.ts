@@ -34,6 +34,13 @@ export function openShare(value: string): number {
   if (value.trim() === '' || !(n > 0 && n < 1)) throw new InvalidArgumentError('expected a number above 0 and below 1, like 0.01.');
   return n;
 }
+/** A duration in seconds, written as 30s, 2m, 500ms or a plain number of seconds; positive. */
+export function durationS(value: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(value);
+  const n = m ? Number(m[1]) * (m[2] === 'ms' ? 0.001 : m[2] === 'm' ? 60 : 1) : NaN;
+  if (!(n > 0)) throw new InvalidArgumentError('expected a positive duration such as 30s, 2m or 500ms.');
+  return n;
+}
 export function oneOf<T extends string>(names: readonly T[]): (value: string) => T {
   return (value) => {
     if (!names.includes(value as T)) throw new InvalidArgumentError(`expected one of: ${names.join(', ')}.`);

@@ -120,11 +120,8 @@ export function writeJson(file: string, value: unknown): void {
     process.stdout.write(text);
     return;
   }
-  try {
-    writeFileSync(file, text);
-  } catch (e) {
-    throw errors.notFound(file, `writable path (${(e as NodeJS.ErrnoException).code ?? 'write failed'})`);
-  }
+  // Whole or not at all: a run interrupted while writing leaves no half-written JSON.
+  writeAtomic(file, text);
 }
 
 /** A plain text table: columns padded, numbers right-aligned. */

@@ -1,5 +1,5 @@
 import { errors, type Rng } from '../core/index.ts';
-import { recordDecoded, recordHits, recordTerms, tripleAt, type QueryWork } from '../index/index.ts';
+import { recordDecoded, recordHits, recordTerms, tripleAt, type GlobalStats, type QueryWork, type SearchRequest } from '../index/index.ts';
 
 /**
  * One query as the cluster sees it: the work of each shard, from real shard receipts (scaled to the
@@ -19,6 +19,11 @@ export interface PreparedQuery {
    * analysed, weighted terms; the text for the synthetic service). Absent: never cached.
    */
   resultKey?: string;
+  /**
+   * The request itself and its collection statistics, for a serving model that runs queries as they
+   * arrive (the live cluster) rather than timing receipts run ahead.
+   */
+  search?: { request: SearchRequest; globals: GlobalStats };
 }
 
 

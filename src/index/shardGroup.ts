@@ -121,6 +121,13 @@ export class ShardGroup {
     return [{ docCount, totalLength, df }];
   }
 
+  /** One shard of the group (a live machine's worker holds exactly one). */
+  index(shard: number): ShardIndex {
+    const idx = this.shards.get(shard);
+    if (!idx) throw new Error(`shard ${shard} is not in this group (it holds ${this.order.join(', ')})`);
+    return idx;
+  }
+
   /** Per request, per shard in `order`: the hits and receipt. */
   search(requests: readonly SearchRequest[], globals: readonly GlobalStats[]): ShardResult[][] {
     return this.order.map((_, pos) => {

@@ -211,6 +211,16 @@ export class ShardIndex {
     s.close();
   }
 
+  /** Encoded bytes of `term`'s posting lists over every segment (0: the shard does not hold it): what a disk read of it moves. */
+  listBytes(term: string): number {
+    let bytes = 0;
+    for (const s of this.segments) {
+      const o = s.termOrdinal.get(term);
+      if (o !== undefined && o >= 0) bytes += s.postBytes[o];
+    }
+    return bytes;
+  }
+
   /** Live documents holding `term`. */
   liveDf(term: string): number {
     let n = 0;

@@ -1,3 +1,4 @@
+import type { LatencySummary } from '../metrics/index.ts';
 import type { ReplayResult, TraceLoad } from '../workload/index.ts';
 
 /**
@@ -56,10 +57,35 @@ export interface RunReport extends ReplayResult {
   /** The expansion applied (index service): policy and the mean terms per query it produced. */
   expansion: { policy: string; senses: string; maxTerms: number; weight: number; meanTerms: number } | null;
   receiptCache: { hits: number; misses: number } | null;
+  /** Present when the run was live (`searchsim live`): the shards on worker threads in wall-clock time. */
+  live?: LiveReport;
   /** Present when the run was asked for an expansion study. */
   expansionStudy?: ExpansionStudy;
   /** Present when the run was asked for an update-rate study. */
   updateRateStudy?: UpdateRateStudy;
+}
+
+/** What only a live run reports. */
+export interface LiveReport {
+  /** Worker threads, one a machine, and the cores the host has for them. */
+  machines: number;
+  hostCores: number;
+  /** How late the load generator issued measured queries behind their intended instants (latency counts from those). */
+  issueLatenessMs: LatencySummary;
+  /** Wall time of the replay itself. */
+  replayS: number;
+  /** What the live run served differently from the scenario as written. */
+  notes: string[];
+}
+
+/** The live run's own rows of the terminal summary. */
+export function liveRows(l: LiveReport): [string, string][] {
+  const q = l.issueLatenessMs;
+  return [
+    ['live', `${l.machines} worker threads (one a machine) on ${l.hostCores} host cores; replayed in ${l.replayS.toFixed(1)} s of wall time; energy not measured`],
+    ['issue lateness p50 / p99 / max', `${fmtMs(q.p50)} / ${fmtMs(q.p99)} / ${fmtMs(q.max)} ms behind the intended instants (counted in the latency)`],
+    ...l.notes.map((n) => ['note', n] as [string, string]),
+  ];
 }
 
 /** Query latency and freshness against the modelled change rate, and the largest rate the SLO allows. */

@@ -19,3 +19,5 @@ export { DEFAULT_CACHE_MAX_BYTES, RunCache, runFingerprint } from './runCache.ts
 export type { RunFingerprint } from './runCache.ts';
 export { crawlStudy, parseBudgets } from './crawlStudy.ts';
 export type { CrawlPoint, CrawlStudy, CrawlStudyOptions } from './crawlStudy.ts';
+export { LIVE_LIMITS, LIVE_WATCHDOG_MS, live } from './live.ts';
+export type { LiveOptions, LiveRunReport } from './live.ts';

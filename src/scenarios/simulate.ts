@@ -32,6 +32,7 @@ import {
   type ArrivalSpec,
   type LoadedTrace,
   type Preparer,
+  type ReplayResult,
   type ReplayUpdates,
   type SourcedQuery,
   type TraceLoad,
@@ -253,11 +254,7 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
   let updates: ReplayUpdates | undefined;
   {
     if (s.service.kind === 'index') {
-      if (s.corpus === undefined) throw new SearchsimError('E_INPUT', `${loaded.source}: corpus: required when service.kind is "index" (a corpus file or collection folder)`);
-      const c = typeof s.corpus === 'string' ? { path: s.corpus } : s.corpus;
-      const corpusOptions: CorpusOptions = { format: c.format, markup: c.markup ?? (/gcide/i.test(c.path) ? ('gcide' as const) : ('none' as const)) };
-      if (c.encoding !== undefined) corpusOptions.encoding = c.encoding;
-      const corpus = c.path.startsWith('@') ? c.path : resolvePath(loaded.baseDir, c.path);
+      const { corpus, corpusOptions } = corpusOf(s, loaded);
       const searcher = searcherOf(s);
       const shardSpec: ShardSetSpec = { corpus, corpusOptions, analyzer: s.analyzer, shards: s.cluster.shards, storage: { kind: 'memory' }, ...searcher.layout };
       // Changes mutate the shards: such a run gets shards of its own, never shared with other runs.
@@ -313,44 +310,65 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
       simulatedTarget(clusterOptions, service, s.seed, resultCacheOf(s)),
       options.onProgress,
     );
-    return {
-      formatVersion: RUN_FORMAT_VERSION,
-      scenario: { name: s.name, seed: s.seed, service: s.service.kind },
-      machines: s.cluster.shards * s.cluster.replicas,
-      cluster: {
-        shards: s.cluster.shards,
-        replicas: s.cluster.replicas,
-        mode: s.cluster.mode,
-        hardware: hw.name,
-        coresPerMachine: clusterOptions.cores,
-        disksPerMachine: clusterOptions.disks,
-        selection: s.cluster.selection,
-        listSizes: s.cluster.listSizes,
-        searcher: s.searcher?.matchBudget !== undefined
-          ? {
-              matchBudget: s.searcher.matchBudget,
-              order: searcherOf(s).layout.order?.kind ?? 'corpus',
-              firstTierShare: s.searcher.firstTierShare ?? null,
-              realBudgetPerShard: index ? searcherOf(s).realBudgetPerShard(index.realDocs, index.modelledDocs) : null,
-            }
-          : null,
-        router: s.router ?? null,
-        faults: s.faults ?? null,
-      },
-      index,
-      workload: {
-        arrival: s.workload.arrival,
-        trace: s.service.kind === 'index' ? (s.workload.trace ?? 'workloads/trec-2005-efficiency/queries.jsonl') : (s.workload.trace ?? null),
-        k: s.workload.k,
-        match: s.workload.match,
-        skippedLines: trace?.load.skippedLines ?? 0,
-        traceLoad: trace?.load ?? null,
-      },
-      expansion: s.service.kind === 'index' ? { ...s.expansion, meanTerms: queryPreparer!.meanTerms } : null,
-      receiptCache: queryPreparer ? { hits: queryPreparer.receiptHits, misses: queryPreparer.receiptMisses } : null,
-      ...result,
-    };
+    return reportOf(s, clusterOptions, index, trace, queryPreparer ? { meanTerms: queryPreparer.meanTerms, receiptCache: { hits: queryPreparer.receiptHits, misses: queryPreparer.receiptMisses } } : null, result);
   }
+}
+
+/** A scenario's corpus as the shards read it: its path (resolved beside the scenario) and reading options. */
+export function corpusOf(s: Scenario, loaded: LoadedScenario): { corpus: string; corpusOptions: CorpusOptions } {
+  if (s.corpus === undefined) throw new SearchsimError('E_INPUT', `${loaded.source}: corpus: required when service.kind is "index" (a corpus file or collection folder)`);
+  const c = typeof s.corpus === 'string' ? { path: s.corpus } : s.corpus;
+  const corpusOptions: CorpusOptions = { format: c.format, markup: c.markup ?? (/gcide/i.test(c.path) ? ('gcide' as const) : ('none' as const)) };
+  if (c.encoding !== undefined) corpusOptions.encoding = c.encoding;
+  return { corpus: c.path.startsWith('@') ? c.path : resolvePath(loaded.baseDir, c.path), corpusOptions };
+}
+
+/** The run report of a replay: what was run (the scenario as overridden, its cluster, index and trace) and what it measured. */
+export function reportOf(
+  s: Scenario,
+  c: Pick<ClusterOptions, 'hardware' | 'cores' | 'disks'>,
+  index: IndexReport | null,
+  trace: LoadedTrace | null,
+  prepared: { meanTerms: number; receiptCache: { hits: number; misses: number } | null } | null,
+  result: ReplayResult,
+): RunReport {
+  return {
+    formatVersion: RUN_FORMAT_VERSION,
+    scenario: { name: s.name, seed: s.seed, service: s.service.kind },
+    machines: s.cluster.shards * s.cluster.replicas,
+    cluster: {
+      shards: s.cluster.shards,
+      replicas: s.cluster.replicas,
+      mode: s.cluster.mode,
+      hardware: c.hardware.name,
+      coresPerMachine: c.cores,
+      disksPerMachine: c.disks,
+      selection: s.cluster.selection,
+      listSizes: s.cluster.listSizes,
+      searcher: s.searcher?.matchBudget !== undefined
+        ? {
+            matchBudget: s.searcher.matchBudget,
+            order: searcherOf(s).layout.order?.kind ?? 'corpus',
+            firstTierShare: s.searcher.firstTierShare ?? null,
+            realBudgetPerShard: index ? searcherOf(s).realBudgetPerShard(index.realDocs, index.modelledDocs) : null,
+          }
+        : null,
+      router: s.router ?? null,
+      faults: s.faults ?? null,
+    },
+    index,
+    workload: {
+      arrival: s.workload.arrival,
+      trace: s.service.kind === 'index' ? (s.workload.trace ?? 'workloads/trec-2005-efficiency/queries.jsonl') : (s.workload.trace ?? null),
+      k: s.workload.k,
+      match: s.workload.match,
+      skippedLines: trace?.load.skippedLines ?? 0,
+      traceLoad: trace?.load ?? null,
+    },
+    expansion: s.service.kind === 'index' ? { ...s.expansion, meanTerms: prepared?.meanTerms ?? 0 } : null,
+    receiptCache: prepared?.receiptCache ?? null,
+    ...result,
+  };
 }
 
 /** The scenario's result cache, as the serving seam takes it. */
@@ -386,7 +404,7 @@ function serviceFor(
   });
 }
 
-function indexReport(s: Scenario, realDocs: number, realIndexBytes: number, ramBytes: number): IndexReport {
+export function indexReport(s: Scenario, realDocs: number, realIndexBytes: number, ramBytes: number): IndexReport {
   const modelledDocs = s.cluster.modelledDocs ?? realDocs;
   // indexBytesPerDoc sizes the modelled index whether or not the document count is modelled too; with
   // neither, the modelled index is the real one.

@@ -28,6 +28,14 @@ import { PROTOCOL_VERSION, type Reply, type ShardReplies, type ShardTask } from 
 const tsxLoader = (): string => import.meta.resolve('tsx');
 const WORKER_FILE = new URL('./worker.ts', import.meta.url).href;
 
+/**
+ * A pool of exactly one shard worker thread that lives until destroyed: a shard (or a live machine)
+ * always runs on the same thread, which piscina otherwise would not promise.
+ */
+export function oneThreadPool(options: { concurrentTasksPerWorker?: number; atomics?: 'sync' | 'async' | 'disabled' } = {}): Piscina {
+  return new Piscina({ filename: WORKER_FILE, execArgv: ['--import', tsxLoader()], minThreads: 1, maxThreads: 1, idleTimeout: Number.POSITIVE_INFINITY, ...options });
+}
+
 export interface WorkerShardsOptions {
   /** Worker threads; each owns shards s with s % threads == its index. Default min(cores, shards). */
   threads?: number;
@@ -55,16 +63,7 @@ export class WorkerShards implements ShardSet {
     const threads = Math.min(spec.shards, options.threads ?? availableParallelism());
     if (!Number.isInteger(threads) || threads < 1) throw errors.option('threads', 'a positive integer', options.threads);
     const owned = Array.from({ length: threads }, (_, w) => Array.from({ length: spec.shards }, (_, s) => s).filter((s) => s % threads === w));
-    const pools = owned.map(
-      () =>
-        new Piscina({
-          filename: WORKER_FILE,
-          execArgv: ['--import', tsxLoader()],
-          minThreads: 1,
-          maxThreads: 1,
-          idleTimeout: Number.POSITIVE_INFINITY,
-        }),
-    );
+    const pools = owned.map(() => oneThreadPool());
     const set = new WorkerShards(spec.shards, pools, owned, 0, { nextSet: 1, open: 1 });
     try {
       await Promise.all(pools.map((p, w) => call(p, { type: 'load', version: PROTOCOL_VERSION, set: 0, spec, shards: owned[w] })));

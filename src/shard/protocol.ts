@@ -1,4 +1,5 @@
 import type { ErrorData } from '../core/index.ts';
+import type { LeafAnswer, LiveDiskSpec } from './liveMachine.ts';
 import type {
   GlobalStats,
   Hit,
@@ -16,7 +17,7 @@ import type {
  * owns a fixed set of shards for its whole life; a task answers for all of them at once, so one round
  * trip (about 50-60 us here) serves a whole batch of queries.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /**
  * A worker may hold several sets of its shards (a set and its forks), each named by `set`: `load` builds
@@ -32,7 +33,17 @@ export type ShardTask =
   /** Packed work only, sparse: see `ShardGroup.work`. */
   | { type: 'work'; set: number; requests: SearchRequest[]; globals: GlobalStats[]; hits?: boolean }
   | { type: 'update'; set: number; ops: UpdateOp[] }
-  | { type: 'close'; set: number };
+  | { type: 'close'; set: number }
+  /** Live mode (src/live): this worker is one machine, with a disk or none (memory mode, synthetic service). */
+  | { type: 'machine'; disk: LiveDiskSpec | null }
+  /** One leaf request on the machine's shard, timed for real (disk waits, then the search). */
+  | { type: 'serve'; set: number; shard: number; request: SearchRequest; globals: GlobalStats }
+  /** A synthetic leaf, or CPU charged to the machine: `cpuMs` holding its core (LiveMachine.holdCore). */
+  | { type: 'holdCore'; cpuMs: number }
+  /** Disk time charged to the machine (applying a change). */
+  | { type: 'diskCharge'; ioMs: number }
+  /** Makes this worker fail (tests of how a live run ends): throw an error, or end its thread. */
+  | { type: 'fail'; how: 'throw' | 'exit' };
 
 /** What each task answers; results are per owned shard, in the order of `load.shards`. */
 export interface ShardReplies {
@@ -45,6 +56,11 @@ export interface ShardReplies {
   work: { work: Float64Array; hits: Hit[][] | null };
   update: UpdateResult;
   close: null;
+  machine: null;
+  serve: LeafAnswer;
+  holdCore: LeafAnswer;
+  diskCharge: LeafAnswer;
+  fail: null;
 }
 
 /**

@@ -14,6 +14,9 @@ export async function driveOpenLoop(run: ReplayRun, arrivals: OpenArrivals): Pro
     const { prepared, sourced } = await pending;
     if (prepared.length === 0) break;
     pending = run.queries.nextChunk();
+    // If this chunk's run fails (a live machine's error), the next chunk is never awaited: its own
+    // failure then must not surface as an unhandled rejection. Awaited, it still throws.
+    pending.catch(() => {});
     const times = prepared.map((q, i) => {
       const t = Math.max(arrivals.next(sourced[i].tS, sourced[i].where), clock.nowMs);
       clock.at(t, () => run.arrive(q));

@@ -1,0 +1,166 @@
+import { availableParallelism } from 'node:os';
+import { Analyzer, Expander, WordNet } from '../analysis/index.ts';
+import { SyntheticServiceModel } from '../cluster/index.ts';
+import { Rng, errors } from '../core/index.ts';
+import { hardwarePreset } from '../hardware/index.ts';
+import type { ShardSetSpec } from '../index/index.ts';
+import { LiveCluster, LivePreparer, WallClock } from '../live/index.ts';
+import type { LiveReport, RunReport } from '../report/index.ts';
+import { LiveMachines, type LiveDiskSpec } from '../shard/index.ts';
+import { blankPreparer, blankQueries, loadTrace, replay, type ArrivalSpec, type LoadedTrace, type Preparer, type SourcedQuery, type TraceLoad } from '../workload/index.ts';
+import { resolvePath, scenarioError, type LoadedScenario } from './load.ts';
+import type { Scenario } from './schema.ts';
+import { DEFAULT_TRACE, applyOverrides, corpusOf, indexReport, reportOf, type ScenarioOverrides } from './simulate.ts';
+
+/**
+ * What a live run may ask of this host. Machines: one worker thread each (about 40 MB of heap apiece,
+ * and on a 2-core host more threads than cores only take turns, which the report's host cores show).
+ * Documents: every machine builds its shard from the corpus, replicas each their own copy. Duration: a
+ * live run takes the wall time it replays.
+ */
+export const LIVE_LIMITS = { machines: 32, documents: 500_000, durationS: 600 } as const;
+
+/** A leaf that has not answered after this long ends the run: no live run hangs. */
+export const LIVE_WATCHDOG_MS = 30_000;
+
+export interface LiveOptions extends ScenarioOverrides {
+  /** Replay this many seconds of an open-loop workload (its rate times this many queries). */
+  durationS?: number;
+  skipInvalid?: boolean;
+  onProgress?: (done: number, total: number) => void;
+  onTraceLoad?: (load: TraceLoad) => void;
+  /** What the live run does differently from the scenario as written (said once, before it starts). */
+  onNote?: (note: string) => void;
+}
+
+export interface LiveRunReport extends RunReport {
+  live: LiveReport;
+}
+
+/**
+ * Runs a scenario live: its shards and replicas as worker threads on this host, queries issued at their
+ * intended instants by the open-loop (or closed-loop) driver on the wall clock, latency from those
+ * instants into the same report as `simulate`. The index is served at its real size: a scenario's
+ * modelled index (`cluster.modelledDocs`) is a simulation's, and is said to be left out.
+ */
+export async function live(loaded: LoadedScenario, options: LiveOptions = {}): Promise<LiveRunReport> {
+  const notes: string[] = [];
+  const s = withDuration(applyOverrides(loaded.scenario, options), options.durationS);
+  checkLiveSupport(loaded.source, s);
+  checkLiveSpan(loaded.source, s);
+  noteDifferences(s, notes);
+  for (const n of notes) options.onNote?.(n);
+
+  const hw = hardwarePreset(s.cluster.hardware);
+  const disk: LiveDiskSpec | null = s.cluster.mode === 'disk' ? { disk: hw.disk, cacheBytes: s.cluster.cacheBytes ?? hw.memory.ramBytes - hw.memory.reservedBytes } : null;
+  const traceOptions = { format: s.workload.traceFormat, skipInvalid: options.skipInvalid };
+  const tracePath = s.workload.trace ? resolvePath(loaded.baseDir, s.workload.trace) : null;
+  const trace: LoadedTrace | null = tracePath !== null || s.service.kind === 'index' ? await loadTrace(tracePath ?? DEFAULT_TRACE, s.workload.queries, s.workload.arrival as ArrivalSpec, traceOptions) : null;
+
+  let shardSpec: ShardSetSpec | null = null;
+  if (s.service.kind === 'index') {
+    const { corpus, corpusOptions } = corpusOf(s, loaded);
+    shardSpec = { corpus, corpusOptions, analyzer: s.analyzer, shards: s.cluster.shards, storage: { kind: 'memory' } };
+  }
+  const machines = await LiveMachines.open({ shards: s.cluster.shards, replicas: s.cluster.replicas, index: shardSpec, disk });
+  const clock = new WallClock();
+  let serving: LiveCluster | null = null;
+  try {
+    const info = await machines.info();
+    const realDocs = info.reduce((a, i) => a + i.docs, 0);
+    if (realDocs > LIVE_LIMITS.documents) {
+      throw scenarioError(loaded.source, 'corpus', `holds ${realDocs} documents, more than live mode's ${LIVE_LIMITS.documents} (every machine builds its shard on this host); use a smaller corpus`);
+    }
+    const index = shardSpec ? indexReport({ ...s, cluster: { ...s.cluster, modelledDocs: undefined, indexBytesPerDoc: undefined } }, realDocs, info.reduce((a, i) => a + i.postingBytes, 0), hw.memory.ramBytes) : null;
+    const preparer = shardSpec ? await livePreparer(s, machines) : null;
+    serving = new LiveCluster(clock, machines, {
+      k: s.workload.k,
+      selection: s.cluster.selection,
+      service: s.service.kind === 'index' ? null : new SyntheticServiceModel(s.service, new Rng(s.seed).fork('service'), s.workload.k),
+      hardware: hw,
+      watchdogMs: LIVE_WATCHDOG_MS,
+      seed: s.seed,
+    });
+    if (trace) options.onTraceLoad?.(trace.load);
+    const source: AsyncIterable<SourcedQuery> = trace ? trace.source() : blankQueries(s.workload.queries);
+    const t0 = performance.now();
+    // Progress is answered queries: preparation runs a chunk ahead, so its count would run ahead of the clock.
+    let answered = 0;
+    const total = s.workload.queries;
+    const result = await replay(
+      { seed: s.seed, queries: total, warmupQueries: s.workload.warmupQueries, arrival: s.workload.arrival as ArrivalSpec, reportCache: disk !== null, onOutcome: () => options.onProgress?.(++answered, total) },
+      source,
+      (preparer ?? blankPreparer) as Preparer,
+      { clock, serving },
+    );
+    const replayS = (performance.now() - t0) / 1000;
+    const report = reportOf(s, { hardware: hw, cores: 1, disks: disk ? 1 : 0 }, index, trace, preparer ? { meanTerms: preparer.meanTerms, receiptCache: null } : null, result);
+    return { ...report, live: { machines: machines.machines, hostCores: availableParallelism(), issueLatenessMs: serving.issueLateness(), replayS, notes } };
+  } finally {
+    serving?.close();
+    clock.stop();
+    await machines.close();
+  }
+}
+
+/** The live preparer: the scenario's analysis and expansion, statistics from the machines. */
+async function livePreparer(s: Scenario, machines: LiveMachines): Promise<LivePreparer> {
+  const e = s.expansion;
+  let rewrite;
+  if (e.policy !== 'none') {
+    const vocabulary = e.policy === 'synonyms' ? [] : await machines.vocabulary();
+    const expander = new Expander(new Analyzer(s.analyzer), { policy: e.policy, senses: e.senses, addedWeight: e.weight }, e.policy === 'morph' ? null : WordNet.load(), vocabulary);
+    rewrite = (terms: Parameters<Expander['expandTerms']>[0]) => expander.expandTerms(terms, e.maxTerms).map((t) => ({ term: t.term, weight: t.weight }));
+  }
+  return new LivePreparer(machines, new Analyzer(s.analyzer), { k: s.workload.k, mode: s.workload.match, rewrite });
+}
+
+/** `--duration`: an open-loop workload's rate times the seconds, the warm-up the same share of it. */
+function withDuration(s: Scenario, durationS: number | undefined): Scenario {
+  if (durationS === undefined) return s;
+  if (!(durationS > 0 && durationS <= LIVE_LIMITS.durationS)) throw errors.option('--duration', `a duration from 1 ms to ${LIVE_LIMITS.durationS} s`, durationS);
+  const a = s.workload.arrival;
+  if (!('qps' in a)) throw errors.option('--duration', `used with arrival kinds fixed, poisson or diurnal (this scenario's is ${a.kind}); set workload.queries instead`, durationS);
+  const queries = Math.max(2, Math.ceil(durationS * a.qps));
+  const warmupQueries = Math.min(queries - 1, Math.round((queries * s.workload.warmupQueries) / s.workload.queries));
+  return { ...s, workload: { ...s.workload, queries, warmupQueries } };
+}
+
+/** Live mode runs the shards, replicas and workload; what it does not run yet is refused by name, never dropped. */
+function checkLiveSupport(source: string, s: Scenario): void {
+  const unsupported: [string, unknown][] = [
+    ['updates', s.updates],
+    ['router', s.router],
+    ['faults', s.faults],
+    ['searcher', s.searcher],
+  ];
+  for (const [field, value] of unsupported) {
+    if (value !== undefined) throw scenarioError(source, field, `live mode does not run this section yet (it runs shards, replicas, disk or memory mode, expansion and the workload); run it with "searchsim run", or remove it`);
+  }
+  const machines = s.cluster.shards * s.cluster.replicas;
+  if (machines > LIVE_LIMITS.machines) {
+    throw scenarioError(source, 'cluster.shards', `with cluster.replicas makes ${machines} machines, more than live mode's ${LIVE_LIMITS.machines} worker threads on this host`, s.cluster.shards);
+  }
+}
+
+/** A live run takes the wall time it replays: refused past LIVE_LIMITS.durationS, saying how to shorten it. */
+function checkLiveSpan(source: string, s: Scenario): void {
+  const a = s.workload.arrival;
+  const n = s.workload.queries;
+  let spanS: number | null = null;
+  if ('qps' in a) spanS = n / a.qps;
+  else if (a.kind === 'closed') spanS = ((n / a.clients) * a.thinkMs) / 1000;
+  if (spanS !== null && spanS > LIVE_LIMITS.durationS) {
+    throw scenarioError(source, 'workload.queries', `would take ${Math.round(spanS)} s of wall time live (${n} queries), more than live mode's ${LIVE_LIMITS.durationS} s; use --duration or fewer queries`, n);
+  }
+}
+
+/** What a live run serves differently from the scenario as written. */
+function noteDifferences(s: Scenario, notes: string[]): void {
+  if (s.cluster.modelledDocs !== undefined || s.cluster.indexBytesPerDoc !== undefined) {
+    notes.push('live mode serves the real index at its real size: cluster.modelledDocs and indexBytesPerDoc (a simulation\'s modelled index) are left out');
+  }
+  if ((s.cluster.coresPerMachine ?? 1) !== 1 || (s.cluster.disksPerMachine ?? 1) !== 1) {
+    notes.push('a live machine is one worker thread with one core and, in disk mode, one disk: cluster.coresPerMachine and disksPerMachine are left out');
+  }
+}

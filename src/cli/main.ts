@@ -1,11 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { SearchsimError } from '../core/index.ts';
+import { calibrateCommand } from './commands/calibrate.ts';
 import { compareCommand } from './commands/compare.ts';
 import { crawlCommand } from './commands/crawl.ts';
 import { evalCommand } from './commands/eval.ts';
 import { expandCommand } from './commands/expand.ts';
 import { liveCommand } from './commands/live.ts';
 import { queryCommand } from './commands/query.ts';
+import { validateCommand } from './commands/validate.ts';
 import { runCommand } from './commands/run.ts';
 import { planCommand, sweepCommand } from './commands/sweep.ts';
 import { workerCommand } from './commands/worker.ts';
@@ -19,7 +21,7 @@ export function program(): Command {
     .version('0.1.0')
     .exitOverride()
     .configureOutput(oneLineErrors('searchsim'));
-  for (const c of [runCommand(), liveCommand(), compareCommand(), sweepCommand(), planCommand(), workerCommand(), expandCommand(), queryCommand(), evalCommand(), crawlCommand()]) p.addCommand(c.exitOverride().configureOutput(oneLineErrors(`searchsim ${c.name()}`)));
+  for (const c of [runCommand(), liveCommand(), calibrateCommand(), validateCommand(), compareCommand(), sweepCommand(), planCommand(), workerCommand(), expandCommand(), queryCommand(), evalCommand(), crawlCommand()]) p.addCommand(c.exitOverride().configureOutput(oneLineErrors(`searchsim ${c.name()}`)));
   return p;
 }
 

@@ -1,4 +1,5 @@
-export { CPUS, DISKS, HARDWARE_PRESETS, HARDWARE_PRESET_NAMES, MEMORIES, NETWORKS, hardwarePreset } from './profiles.ts';
+export { CPUS, DISKS, HARDWARE_PRESETS, HARDWARE_PRESET_NAMES, MEMORIES, NETWORKS } from './profiles.ts';
+export { checkHardware, hardwarePreset, isHardwareFile, readHardwareFile } from './file.ts';
 export type { CpuProfile, DiskProfile, HardwarePreset, MemoryProfile, NetworkProfile } from './profiles.ts';
 export {
   HIT_BYTES,

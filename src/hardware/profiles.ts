@@ -1,4 +1,3 @@
-import { errors } from '../core/index.ts';
 
 /**
  * Named hardware profiles: every constant of the cost model lives here, with its source. Units are in
@@ -189,9 +188,3 @@ export const HARDWARE_PRESETS: Record<string, HardwarePreset> = {
   modern: { name: 'modern', cpu: CPUS['cpu-2024'], memory: MEMORIES.ddr5, disk: DISKS.nvme, network: NETWORKS['net-modern'], disks: 1 },
 };
 export const HARDWARE_PRESET_NAMES = Object.keys(HARDWARE_PRESETS);
-
-export function hardwarePreset(name: string): HardwarePreset {
-  const p = HARDWARE_PRESETS[name];
-  if (!p) throw errors.option('cluster.hardware', `one of ${HARDWARE_PRESET_NAMES.join(', ')}`, name);
-  return p;
-}

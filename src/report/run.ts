@@ -70,6 +70,11 @@ export interface LiveReport {
   /** Worker threads, one a machine, and the cores the host has for them. */
   machines: number;
   hostCores: number;
+  /**
+   * This process's CPU time over the replay (router, load generator and every machine's thread) as a
+   * share of the host's cores: the host's own load, which no machine's busy share shows.
+   */
+  processCpuShare: number;
   /** How late the load generator issued measured queries behind their intended instants (latency counts from those). */
   issueLatenessMs: LatencySummary;
   /** Wall time of the replay itself. */
@@ -82,7 +87,7 @@ export interface LiveReport {
 export function liveRows(l: LiveReport): [string, string][] {
   const q = l.issueLatenessMs;
   return [
-    ['live', `${l.machines} worker threads (one a machine) on ${l.hostCores} host cores; replayed in ${l.replayS.toFixed(1)} s of wall time; energy not measured`],
+    ['live', `${l.machines} worker threads (one a machine) on ${l.hostCores} host cores, ${(l.processCpuShare * 100).toFixed(1)} % of them busy; replayed in ${l.replayS.toFixed(1)} s of wall time; energy not measured`],
     ['issue lateness p50 / p99 / max', `${fmtMs(q.p50)} / ${fmtMs(q.p99)} / ${fmtMs(q.max)} ms behind the intended instants (counted in the latency)`],
     ...l.notes.map((n) => ['note', n] as [string, string]),
   ];

@@ -84,6 +84,7 @@ export async function live(loaded: LoadedScenario, options: LiveOptions = {}): P
     if (trace) options.onTraceLoad?.(trace.load);
     const source: AsyncIterable<SourcedQuery> = trace ? trace.source() : blankQueries(s.workload.queries);
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     // Progress is answered queries: preparation runs a chunk ahead, so its count would run ahead of the clock.
     let answered = 0;
     const total = s.workload.queries;
@@ -94,8 +95,11 @@ export async function live(loaded: LoadedScenario, options: LiveOptions = {}): P
       { clock, serving },
     );
     const replayS = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const hostCores = availableParallelism();
+    const processCpuShare = (cpu.user + cpu.system) / 1000 / (replayS * 1000 * hostCores);
     const report = reportOf(s, { hardware: hw, cores: 1, disks: disk ? 1 : 0 }, index, trace, preparer ? { meanTerms: preparer.meanTerms, receiptCache: null } : null, result);
-    return { ...report, live: { machines: machines.machines, hostCores: availableParallelism(), issueLatenessMs: serving.issueLateness(), replayS, notes } };
+    return { ...report, live: { machines: machines.machines, hostCores, processCpuShare, issueLatenessMs: serving.issueLateness(), replayS, notes } };
   } finally {
     serving?.close();
     clock.stop();

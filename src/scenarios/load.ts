@@ -4,6 +4,7 @@ import { PACKAGE_ROOT } from './constants.ts';
 import type { z } from 'zod';
 import { SearchsimError, errors } from '../core/index.ts';
 import { requireFile } from '../corpus/index.ts';
+import { hardwarePreset, isHardwareFile } from '../hardware/index.ts';
 import { preset } from './presets.ts';
 import { ScenarioSchema, type Scenario } from './schema.ts';
 
@@ -52,6 +53,12 @@ export function scenarioError(source: string, path: string, message: string, val
 export function parseScenario(value: unknown, source: string, baseDir: string): LoadedScenario {
   const r = ScenarioSchema.safeParse(value, { reportInput: true });
   if (!r.success) throw new SearchsimError('E_INPUT', formatIssues(source, r.error.issues));
+  const c = r.data.cluster;
+  if (isHardwareFile(c.hardware)) {
+    // A hardware file is found beside the scenario and checked now, so its mistakes come before any work.
+    c.hardware = resolvePath(baseDir, c.hardware);
+    hardwarePreset(c.hardware);
+  }
   return { scenario: r.data, baseDir, source };
 }
 

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseExact, stringifyExact } from '../core/index.ts';
 import { resolveCorpusPath, WORDNET_GLOSSES } from '../corpus/index.ts';
+import { isHardwareFile } from '../hardware/index.ts';
 import { RUN_FORMAT_VERSION, type RunReport } from '../report/index.ts';
 import { PACKAGE_ROOT } from './constants.ts';
 import { resolvePath, type LoadedScenario } from './load.ts';
@@ -133,6 +134,7 @@ function inputFiles(s: Scenario, loaded: LoadedScenario, defaultTrace: string): 
   if (s.workload.trace) files.push(resolvePath(loaded.baseDir, s.workload.trace));
   else if (s.service.kind === 'index') files.push(defaultTrace);
   if (s.updates?.trace) files.push(resolvePath(loaded.baseDir, s.updates.trace));
+  if (isHardwareFile(s.cluster.hardware)) files.push(resolvePath(loaded.baseDir, s.cluster.hardware));
   return files;
 }
 

@@ -115,7 +115,10 @@ export const ScenarioSchema = z
         disksPerMachine: posInt.max(1024).optional(),
         selection: z.enum(SELECTION_POLICIES).default('round-robin'),
         mode: z.enum(INDEX_MODES).default('memory'),
-        hardware: z.enum(HARDWARE_PRESET_NAMES as [string, ...string[]]).default('2001'),
+        hardware: z
+          .union([z.enum(HARDWARE_PRESET_NAMES as [string, ...string[]]), z.string().regex(/\.json$/i, 'a preset name or a hardware file ending in .json')])
+          .default('2001')
+          .describe('A hardware preset, or a hardware file (.json, beside the scenario) such as `searchsim calibrate` writes.'),
         modelledDocs: z.number().positive().max(1e13).optional().describe('Documents in the modelled index (default: the real corpus).'),
         indexBytesPerDoc: z
           .number()

@@ -12,12 +12,12 @@ const scenario = (name: string, body: object) =>
 describe('searchsim live', () => {
   it('serves a scenario on worker threads and reports its latency from the intended arrivals, with the live figures', () => {
     const out = join(files.dir, 'live.json');
-    const r = cliWith({ timeoutMs: 120_000 }, 'live', 'scenarios/live-cranfield-memory.json', '--duration', '3s', '--json', out);
+    const r = cliWith({ timeoutMs: 120_000 }, 'live', 'scenarios/live-cranfield-memory.json', '--duration', '2s', '--json', out);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/issue lateness p50 \/ p99 \/ max/);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report.live.machines).toBe(8);
-    expect(report.queries.measured).toBeGreaterThan(400);
+    expect(report.queries.measured).toBeGreaterThan(250);
     expect(report.latencyMs.p50).toBeGreaterThan(0);
     expect(report.latencyMs.p99).toBeGreaterThanOrEqual(report.latencyMs.p50);
     expect(report.index.realDocs).toBe(1400);
@@ -45,7 +45,7 @@ describe('searchsim live', () => {
   it('stops on Ctrl-C with exit code 130 and writes no JSON, whole or half', async () => {
     const out = join(files.dir, 'interrupted.json');
     const child = spawn(process.execPath, ['bin/searchsim.js', 'live', 'scenarios/live-cranfield-memory.json', '--duration', '60s', '--json', out], {
-      env: { ...process.env, SEARCHSIM_CACHE: 'off' },
+      env: { ...process.env, SEARCHSIM_CACHE: 'off', SEARCHSIM_PROGRESS_S: '1' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

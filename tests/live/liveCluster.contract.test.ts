@@ -33,5 +33,5 @@ servingModelContract(
       },
     };
   },
-  { ms: 8, share: 0.05 },
+  { ms: 8, share: 0.05, retry: 3 },
 );

@@ -41,7 +41,7 @@ async function replayFixed(target: { clock: WallClock; serving: LiveCluster }, n
   return out.sort((a, b) => a.seq - b.seq);
 }
 
-describe('live cluster', () => {
+describe('live cluster', { retry: 2 }, () => {
   it('returns the same hits for the same queries as the shards searched in one thread', async () => {
     const hits = new Map<number, readonly Hit[]>();
     const { machines, clock, serving } = await liveCluster({ shards: 2, replicas: 2, index: CRANFIELD, disk: null }, { onHits: (seq, h) => hits.set(seq, h) });

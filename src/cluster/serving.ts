@@ -34,6 +34,8 @@ export interface QueryOutcome {
   cachedAnswer: CachedAnswer | null;
   /** The query repeats an earlier one of the run (a result cache's hit, had it no size limit or flushes). */
   repeatsEarlier: boolean;
+  /** The documents the answer returned, where the serving model learns them as it answers (the live cluster). */
+  hitIds?: readonly string[];
 }
 
 /** An answer a result cache kept. */

@@ -53,6 +53,14 @@ export class StationBank {
   }
 
   /**
+   * The latest arrival booked at a station: the router books a leaf's arrival when its query arrives,
+   * a network hop ahead of the clock, so work charged at the clock's now may come before it.
+   */
+  lastArrival(station: number): number {
+    return this.lastArrivalMs[station];
+  }
+
+  /**
    * Serves one customer; returns when its service ends. In tracking mode the request is remembered as
    * `lastRecord`, with `token` for the listener (-1: the listener is never told about it).
    */

@@ -183,6 +183,7 @@ export class LiveCluster implements ServingModel {
       allLeavesDoneMs: this.shards >= 20 ? all : NaN,
       cachedAnswer: null,
       repeatsEarlier: false,
+      hitIds: hits.map((h) => h.id),
     };
   }
 

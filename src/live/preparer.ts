@@ -33,6 +33,11 @@ export class LivePreparer implements Preparer {
     return this.queriesTotal > 0 ? this.termsTotal / this.queriesTotal : 0;
   }
 
+  /** After changes: these terms' collection statistics are asked of the machines again. */
+  forget(changedTerms: readonly string[]): void {
+    this.stats.forget(changedTerms);
+  }
+
   async prepare(texts: readonly string[], firstSeq: number): Promise<PreparedQuery[]> {
     const o = this.options;
     const requests: SearchRequest[] = texts.map((t) => {

@@ -3,14 +3,15 @@ import { Analyzer, Expander, WordNet } from '../analysis/index.ts';
 import { SyntheticServiceModel } from '../cluster/index.ts';
 import { Rng, errors } from '../core/index.ts';
 import { hardwarePreset } from '../hardware/index.ts';
-import type { ShardSetSpec } from '../index/index.ts';
+import type { ShardSetSpec, UpdateOp } from '../index/index.ts';
+import { readCorpus, type Doc } from '../corpus/index.ts';
 import { LiveCluster, LivePreparer, WallClock } from '../live/index.ts';
 import type { LiveReport, RunReport } from '../report/index.ts';
 import { LiveMachines, type LiveDiskSpec } from '../shard/index.ts';
-import { blankPreparer, blankQueries, loadTrace, replay, type ArrivalSpec, type LoadedTrace, type Preparer, type SourcedQuery, type TraceLoad } from '../workload/index.ts';
+import { blankPreparer, blankQueries, loadTrace, replay, type ArrivalSpec, type LoadedTrace, type Preparer, type ReplayUpdates, type SourcedQuery, type TraceLoad } from '../workload/index.ts';
 import { resolvePath, scenarioError, type LoadedScenario } from './load.ts';
 import type { Scenario } from './schema.ts';
-import { DEFAULT_TRACE, applyOverrides, corpusOf, indexReport, reportOf, type ScenarioOverrides } from './simulate.ts';
+import { DEFAULT_TRACE, applyOverrides, corpusOf, indexReport, replayUpdates, reportOf, updateCostOf, type ScenarioOverrides } from './simulate.ts';
 
 /**
  * What a live run may ask of this host. Machines: one worker thread each (about 40 MB of heap apiece,
@@ -73,6 +74,22 @@ export async function live(loaded: LoadedScenario, options: LiveOptions = {}): P
     }
     const index = shardSpec ? indexReport({ ...s, cluster: { ...s.cluster, modelledDocs: undefined, indexBytesPerDoc: undefined } }, realDocs, info.reduce((a, i) => a + i.postingBytes, 0), hw.memory.ramBytes) : null;
     const preparer = shardSpec ? await livePreparer(s, machines) : null;
+    let updates: ReplayUpdates | undefined;
+    if (s.updates && shardSpec && preparer && index) {
+      // Changes reach every replica's own index on its thread, when they become visible.
+      const apply = async (ops: UpdateOp[]) => {
+        const r = await machines.update(ops);
+        preparer.forget(r.changedTerms);
+        return r;
+      };
+      const lists = info.reduce((a, i) => a + i.lists, 0);
+      const documents = async () => {
+        const docs: Doc[] = [];
+        for await (const { doc } of readCorpus(shardSpec.corpus!, shardSpec.corpusOptions)) docs.push(doc);
+        return docs;
+      };
+      updates = await replayUpdates(s, loaded, apply, new Analyzer(s.analyzer), new Rng(s.seed), index, updateCostOf(s, index, lists), hw.disk.transferBytesPerMs, documents);
+    }
     serving = new LiveCluster(clock, machines, {
       k: s.workload.k,
       selection: s.cluster.selection,
@@ -89,7 +106,7 @@ export async function live(loaded: LoadedScenario, options: LiveOptions = {}): P
     let answered = 0;
     const total = s.workload.queries;
     const result = await replay(
-      { seed: s.seed, queries: total, warmupQueries: s.workload.warmupQueries, arrival: s.workload.arrival as ArrivalSpec, reportCache: disk !== null, onOutcome: () => options.onProgress?.(++answered, total) },
+      { seed: s.seed, queries: total, warmupQueries: s.workload.warmupQueries, arrival: s.workload.arrival as ArrivalSpec, reportCache: disk !== null, updates, onOutcome: () => options.onProgress?.(++answered, total) },
       source,
       (preparer ?? blankPreparer) as Preparer,
       { clock, serving },
@@ -133,13 +150,12 @@ function withDuration(s: Scenario, durationS: number | undefined): Scenario {
 /** Live mode runs the shards, replicas and workload; what it does not run yet is refused by name, never dropped. */
 function checkLiveSupport(source: string, s: Scenario): void {
   const unsupported: [string, unknown][] = [
-    ['updates', s.updates],
     ['router', s.router],
     ['faults', s.faults],
     ['searcher', s.searcher],
   ];
   for (const [field, value] of unsupported) {
-    if (value !== undefined) throw scenarioError(source, field, `live mode does not run this section yet (it runs shards, replicas, disk or memory mode, expansion and the workload); run it with "searchsim run", or remove it`);
+    if (value !== undefined) throw scenarioError(source, field, `live mode does not run this section yet (it runs shards, replicas, disk or memory mode, expansion, updates and the workload); run it with "searchsim run", or remove it`);
   }
   const machines = s.cluster.shards * s.cluster.replicas;
   if (machines > LIVE_LIMITS.machines) {

@@ -15,7 +15,7 @@ import {
 import { Rng, SearchsimError, errors, shardOf } from '../core/index.ts';
 import { readCorpus, requireFile, type CorpusOptions, type Doc } from '../corpus/index.ts';
 import { hardwarePreset } from '../hardware/index.ts';
-import type { ShardInfo, ShardSet, ShardSetSpec } from '../index/index.ts';
+import type { ShardInfo, ShardSet, ShardSetSpec, UpdateOp, UpdateResult } from '../index/index.ts';
 import { RUN_FORMAT_VERSION, formatBytes, type IndexReport, type RunReport } from '../report/index.ts';
 import { openShards } from '../shard/index.ts';
 import {
@@ -281,14 +281,13 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
       source = trace!.source();
       if (s.updates) {
         const lists = info.reduce((a, i) => a + i.lists, 0);
-        updates = await replayUpdates(s, loaded, shards, analyzer, queryPreparer, rng, index, {
-          shards: s.cluster.shards,
-          replicas: s.cluster.replicas,
-          mode: s.cluster.mode,
-          shardIndexBytes: index.shardIndexBytes,
-          meanListBytes: index.modelledIndexBytes / Math.max(1, lists),
-          weight: 1,
-        }, hw.disk.transferBytesPerMs, () => ctx.documents(corpus, corpusOptions));
+        const prep = queryPreparer;
+        const apply = async (ops: UpdateOp[]) => {
+          const r = await shards.update(ops);
+          prep.indexVersion++;
+          return r;
+        };
+        updates = await replayUpdates(s, loaded, apply, analyzer, rng, index, updateCostOf(s, index, lists), hw.disk.transferBytesPerMs, () => ctx.documents(corpus, corpusOptions));
       }
     } else {
       service = new SyntheticServiceModel(s.service, rng.fork('service'), s.workload.k);
@@ -517,16 +516,30 @@ function checkTraceFile(source: string, path: string): void {
 }
 
 /**
+ * What applying a change costs the serving machines: the layout and the index's sizes.
+ */
+export function updateCostOf(s: Scenario, index: IndexReport, lists: number): UpdateCostInputs {
+  return {
+    shards: s.cluster.shards,
+    replicas: s.cluster.replicas,
+    mode: s.cluster.mode,
+    shardIndexBytes: index.shardIndexBytes,
+    meanListBytes: index.modelledIndexBytes / Math.max(1, lists),
+    weight: 1,
+  };
+}
+
+/**
  * The change stream of a scenario and how the replay plays it: read from a trace or generated over the
  * run (with history before it, so an incremental pipeline is in flight when the first query arrives), the
  * policy that times it, and the real shards it is applied to.
  */
-async function replayUpdates(
+export async function replayUpdates(
   s: Scenario,
   loaded: LoadedScenario,
-  shards: ShardSet,
+  /** Applies changes to the real shards (and tells whoever prepares queries that the index changed). */
+  apply: (ops: UpdateOp[]) => Promise<UpdateResult>,
   analyzer: Analyzer,
-  preparer: QueryPreparer,
   rng: Rng,
   index: IndexReport,
   cost: UpdateCostInputs,
@@ -566,10 +579,6 @@ async function replayUpdates(
     applyEveryMs: u.applyEveryS * 1000,
     docRatePerMs,
     termsOf: (e) => (e.text ? new Set(analyzer.terms(e.text)).size : 0),
-    apply: async (ops) => {
-      const r = await shards.update(ops);
-      preparer.indexVersion++;
-      return r;
-    },
+    apply,
   };
 }

@@ -1,6 +1,6 @@
 import type { Piscina } from 'piscina';
 import { SearchsimError, errorFromData } from '../core/index.ts';
-import { validateSpec, type GlobalStats, type SearchRequest, type ShardInfo, type ShardSetSpec, type ShardStats } from '../index/index.ts';
+import { validateSpec, type GlobalStats, type SearchRequest, type ShardInfo, type ShardSetSpec, type ShardStats, type UpdateOp, type UpdateResult } from '../index/index.ts';
 import type { LeafAnswer, LiveDiskSpec } from './liveMachine.ts';
 import { oneThreadPool } from './pool.ts';
 import { PROTOCOL_VERSION, type Reply, type ShardReplies, type ShardTask } from './protocol.ts';
@@ -105,6 +105,20 @@ export class LiveMachines {
   async vocabulary(): Promise<string[]> {
     const parts = await Promise.all(Array.from({ length: this.shards }, (_, s) => this.call<string[]>(s * this.replicas, { type: 'vocabulary', set: 0 })));
     return [...new Set(parts.flat())].sort();
+  }
+
+  /**
+   * Applies changes to every machine: each replica of a shard applies that shard's (its worker skips the
+   * others). What the result counts comes from each shard's first replica.
+   */
+  async update(ops: readonly UpdateOp[]): Promise<UpdateResult> {
+    const parts = await Promise.all(Array.from({ length: this.machines }, (_, m) => this.call<UpdateResult>(m, { type: 'update', set: 0, ops: [...ops] })));
+    const firsts = parts.filter((_, m) => m % this.replicas === 0);
+    return {
+      applied: firsts.reduce((a, p) => a + p.applied, 0),
+      unknownDeletes: firsts.flatMap((p) => p.unknownDeletes),
+      changedTerms: [...new Set(firsts.flatMap((p) => p.changedTerms))],
+    };
   }
 
   /** Makes a machine fail, for tests of how a live run ends. */

@@ -169,15 +169,16 @@ export async function driveWithUpdates(run: ReplayRun, u: ReplayUpdates, arrival
   let staleHits = 0;
   let returnedHits = 0;
   const arrive = (q: PreparedQuery): void => {
+    // Run ahead, a query's receipt names its documents; run as it arrives (live), its answer does.
     const fresh = q.work?.hitIds;
-    if (q.seq < run.measuredFrom || !fresh) {
+    if (q.seq < run.measuredFrom || (!fresh && !q.search)) {
       run.arrive(q);
       return;
     }
     const arrivalMs = clock.nowMs;
     // A result cache's answer was computed earlier, on the index as it was then.
     run.arrive(q, (o) => {
-      const ids = o.cachedAnswer ? o.cachedAnswer.hitIds : fresh;
+      const ids = o.cachedAnswer ? o.cachedAnswer.hitIds : (fresh ?? o.hitIds);
       if (!ids) return;
       returnedHits += ids.length;
       staleHits += staleness.staleAmong(ids, arrivalMs, o.cachedAnswer?.computedAtMs ?? arrivalMs);

@@ -4,5 +4,7 @@ export { PATH_PARTS, RATE_STUDY_HEADER, STUDY_HEADER, diffRows, formatChange, fo
 export { SWEEP_FORMAT_VERSION, layoutText, sweepPointHeader, sweepPointRows } from './sweep.ts';
 export type { Bottleneck, RunSummary, SweepPoint, SweepReport } from './sweep.ts';
 export { traceLoadLine } from './trace.ts';
-export { comparePage, escapeHtml, planPage, runPage, sweepPage } from './html/index.ts';
+export { comparePage, escapeHtml, planPage, runPage, sweepPage, validationPage } from './html/index.ts';
+export { VALIDATION_HEADER, validationRows, validationSummary } from './validation.ts';
+export type { MeasuredFigure, Validation, ValidationFigures, ValidationRow } from './validation.ts';
 export type { ComparePageInput, PlanPageInput } from './html/index.ts';

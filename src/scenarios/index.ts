@@ -22,4 +22,4 @@ export type { CrawlPoint, CrawlStudy, CrawlStudyOptions } from './crawlStudy.ts'
 export { LIVE_LIMITS, LIVE_WATCHDOG_MS, live } from './live.ts';
 export type { LiveOptions, LiveRunReport } from './live.ts';
 export { calibrateFor, calibrationQueries, hardwareFileOf, validate } from './validate.ts';
-export type { ValidateOptions, Validation, ValidationRow } from './validate.ts';
+export type { ValidateOptions } from './validate.ts';

@@ -4,7 +4,7 @@ import { errors } from '../core/index.ts';
 import { hardwarePreset } from '../hardware/index.ts';
 import { calibrateHost, type HostCalibration, type Measured } from '../live/index.ts';
 import { loadTrace } from '../workload/index.ts';
-import type { RunReport } from '../report/index.ts';
+import type { RunReport, Validation, ValidationFigures, ValidationRow } from '../report/index.ts';
 import { live, type LiveRunReport } from './live.ts';
 import type { LoadedScenario } from './load.ts';
 import { resolvePath } from './load.ts';
@@ -48,38 +48,6 @@ export interface ValidateOptions {
   /** Wall time of each live run (and the workload both sides replay). */
   durationS: number;
   onStep?: (what: string) => void;
-}
-
-/** Latency and throughput figures of one side at one load. */
-interface Figures<T> {
-  p50Ms: T;
-  p99Ms: T;
-  throughputQps: T;
-}
-
-export interface ValidationRow {
-  load: number;
-  qps: number;
-  queries: number;
-  /** The live runs: median, lowest and highest over the repetitions. */
-  live: Figures<Measured>;
-  /** The simulation of the same workload on the calibrated profile (deterministic: one run). */
-  predicted: Figures<number>;
-  /** (predicted - live median) / live median, in %. */
-  errorPct: Figures<number>;
-  /** Whether the prediction lies within the live runs' own range. */
-  withinLiveRange: Figures<boolean>;
-}
-
-export interface Validation {
-  scenario: string;
-  hardware: string;
-  /** The live capacity the loads are shares of, and the resource that bounds it. */
-  capacityQps: number;
-  bottleneck: string;
-  durationS: number;
-  repetitions: number;
-  rows: ValidationRow[];
 }
 
 /**
@@ -150,13 +118,13 @@ function capacityOf(probe: LiveRunReport): { capacityQps: number; bottleneck: st
 }
 
 function row(load: number, qps: number, queries: number, runs: LiveRunReport[], sim: RunReport): ValidationRow {
-  const pick = (r: RunReport): Figures<number> => ({ p50Ms: r.latencyMs.p50, p99Ms: r.latencyMs.p99, throughputQps: r.throughputQps });
+  const pick = (r: RunReport): ValidationFigures<number> => ({ p50Ms: r.latencyMs.p50, p99Ms: r.latencyMs.p99, throughputQps: r.throughputQps });
   const liveFigures = runs.map(pick);
-  const measured = (k: keyof Figures<number>): Measured => spreadOf(liveFigures.map((f) => f[k]));
-  const l: Figures<Measured> = { p50Ms: measured('p50Ms'), p99Ms: measured('p99Ms'), throughputQps: measured('throughputQps') };
+  const measured = (k: keyof ValidationFigures<number>): Measured => spreadOf(liveFigures.map((f) => f[k]));
+  const l: ValidationFigures<Measured> = { p50Ms: measured('p50Ms'), p99Ms: measured('p99Ms'), throughputQps: measured('throughputQps') };
   const p = pick(sim);
-  const err = (k: keyof Figures<number>) => ((p[k] - l[k].value) / l[k].value) * 100;
-  const within = (k: keyof Figures<number>) => p[k] >= l[k].low && p[k] <= l[k].high;
+  const err = (k: keyof ValidationFigures<number>) => ((p[k] - l[k].value) / l[k].value) * 100;
+  const within = (k: keyof ValidationFigures<number>) => p[k] >= l[k].low && p[k] <= l[k].high;
   return {
     load,
     qps,

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunReport, SweepReport } from '../../src/report/index.ts';
+import { validationPage, type RunReport, type SweepReport, type Validation } from '../../src/report/index.ts';
 import { cli } from '../helpers/cli.ts';
 import { tempFiles } from '../helpers/files.ts';
 
@@ -159,6 +159,27 @@ describe('HTML reports in headless Chromium', () => {
     expect(marksOf(charts, 'heatmap-0')).toBe(3);
     expect(await o.page.locator('#heatmap-0 rect.outline').count()).toBe(1);
     expect(await o.page.locator('#alternatives tbody tr').count()).toBe(p.alternatives.length);
+    await o.page.close();
+  });
+
+  withBrowser('validate: live and model latency against load, p50 and p99, each load a row', async () => {
+    // A validation as `searchsim validate` writes it (the live runs themselves are tested in tests/cli/validate.test.ts).
+    const m = (value: number) => ({ value, low: value * 0.9, high: value * 1.2 });
+    const rows = [0.2, 0.5, 0.8].map((load, i) => {
+      const live = { p50Ms: m(10 + i), p99Ms: m(60 + 40 * i), throughputQps: m(20 + 30 * i) };
+      const predicted = { p50Ms: 8 + i, p99Ms: 58 + 40 * i, throughputQps: 20 + 30 * i };
+      const err = (k: 'p50Ms' | 'p99Ms' | 'throughputQps') => ((predicted[k] - live[k].value) / live[k].value) * 100;
+      const within = (k: 'p50Ms' | 'p99Ms' | 'throughputQps') => predicted[k] >= live[k].low && predicted[k] <= live[k].high;
+      return { load, qps: load * 100, queries: 1000, live, predicted, errorPct: { p50Ms: err('p50Ms'), p99Ms: err('p99Ms'), throughputQps: err('throughputQps') }, withinLiveRange: { p50Ms: within('p50Ms'), p99Ms: within('p99Ms'), throughputQps: within('throughputQps') } };
+    });
+    const v: Validation = { scenario: HOSTILE, hardware: 'host', capacityQps: 100, bottleneck: "the busiest machine's core", durationS: 10, repetitions: 3, rows };
+    const html = join(files.dir, 'validate.html');
+    writeFileSync(html, validationPage(v));
+    const o = await open(html);
+    const charts = await checkPage(o, 'validate.png');
+    expect(marksOf(charts, 'validation')).toBe(12); // 3 loads x (live, model) x (p50, p99)
+    expect(await o.page.locator('#validation-rows tbody tr').count()).toBe(3);
+    expect(await o.page.locator('h1').textContent()).toBe(`searchsim validate: ${HOSTILE}`);
     await o.page.close();
   });
 });

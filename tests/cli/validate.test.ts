@@ -15,7 +15,7 @@ describe('searchsim validate', { retry: 2 }, () => {
       JSON.stringify({ name: 'mm1-live', seed: 3, workload: { arrival: { kind: 'poisson', qps: 30 }, queries: 1000, warmupQueries: 50 }, cluster: { shards: 1, replicas: 1 }, service: { kind: 'exponential', meanMs: 10 } }),
     );
     const out = join(files.dir, 'validation.json');
-    const r = cliWith({ timeoutMs: 120_000 }, 'validate', scenario, '--hardware', join(files.dir, 'host.json'), '--loads', '0.5', '--repetitions', '2', '--duration', '4s', '--json', out);
+    const r = cliWith({ timeoutMs: 120_000 }, 'validate', scenario, '--hardware', join(files.dir, 'host.json'), '--loads', '0.5', '--repetitions', '2', '--duration', '4s', '--json', out, '--html', join(files.dir, 'validation.html'));
     expect(r.code, r.stderr).toBe(0);
     const v = JSON.parse(readFileSync(out, 'utf8'));
     // One machine whose leaves hold its core 10 ms on average: it saturates near 100 queries a second.
@@ -26,6 +26,7 @@ describe('searchsim validate', { retry: 2 }, () => {
     expect(Math.abs(row.errorPct.throughputQps)).toBeLessThan(15);
     // M/M/1 at utilisation 0.5: mean response 20 ms; the model and the live queue agree within the host's noise.
     expect(Math.abs(row.errorPct.p50Ms)).toBeLessThan(40);
+    expect(readFileSync(join(files.dir, 'validation.html'), 'utf8')).toMatch(/<figure class="chart" id="validation"/);
     expect(r.stdout).toMatch(/live capacity [\d.]+ q\/s, bound by the busiest machine's core/);
   }, 130_000);
 

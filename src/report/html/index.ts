@@ -12,6 +12,9 @@ import type { Html } from './markup.ts';
 import { chartGrid, dataTable, page, section } from './page.ts';
 import { freshnessChart, latencyCdfChart, shardLoadCharts, studyCharts, type Side } from './run.ts';
 import { MAX_QPS, P99_MS, frontierChart, heatmaps } from './sweep.ts';
+import type { Validation } from '../validation.ts';
+import { VALIDATION_HEADER, validationRows, validationSummary } from '../validation.ts';
+import { validationChart } from './validation.ts';
 
 export { escapeHtml } from './markup.ts';
 
@@ -99,5 +102,12 @@ export function planPage(p: PlanPageInput): string {
   return page(`searchsim plan: ${p.qps} queries/s under ${p.slo}`, [verdict], [
     section(`Layouts at ${p.qps} queries/s`, chartGrid(heatmaps(p.points, P99_MS, new Set(chosen >= 0 ? [chosen] : []), 'the cheapest layout that holds the SLO'))),
     section('Runners-up and why they lose', dataTable(['layout', 'machines', 'why it loses'], p.alternatives.map((a) => [layoutText(a.point), String(a.point.machines), a.why]), 'alternatives')),
+  ]);
+}
+
+export function validationPage(v: Validation): string {
+  return page(`searchsim validate: ${v.scenario}`, [validationSummary(v)], [
+    section('Latency against load', chartGrid([validationChart(v)])),
+    section('Predicted against live', dataTable(VALIDATION_HEADER, validationRows(v), 'validation-rows')),
   ]);
 }

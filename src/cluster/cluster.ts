@@ -149,14 +149,7 @@ export class SimulatedCluster implements ServingModel {
 
   /** Makes round(share x machines) machines, a seeded sample, `factor` times slower. */
   private slowDown(slow: { share: number; factor: number }, rng: Rng): void {
-    const ids = Array.from({ length: this.machines }, (_, i) => i);
-    const n = Math.round(slow.share * this.machines);
-    // A partial Fisher-Yates shuffle: the first n of a uniform permutation.
-    for (let i = 0; i < n; i++) {
-      const j = i + rng.int(this.machines - i);
-      [ids[i], ids[j]] = [ids[j], ids[i]];
-      this.bank.setSlowdown(ids[i], slow.factor);
-    }
+    for (const m of slowMachineIds(this.machines, slow.share, rng)) this.bank.setSlowdown(m, slow.factor);
   }
 
   submit(q: PreparedQuery, onDone: (o: QueryOutcome) => void): void {
@@ -240,7 +233,23 @@ class FailureProcess {
 }
 
 /** Each machine's background stalls: every `everyMs` from a seeded phase in [0, everyMs). */
-class StallProcess {
+/**
+ * The machines `faults.slowMachines` slows: round(share x machines) of them, a seeded sample (the first of
+ * a uniform permutation, by a partial Fisher-Yates shuffle). A live cluster draws the same ones from the
+ * same stream.
+ */
+export function slowMachineIds(machines: number, share: number, rng: Rng): number[] {
+  const ids = Array.from({ length: machines }, (_, i) => i);
+  const n = Math.round(share * machines);
+  for (let i = 0; i < n; i++) {
+    const j = i + rng.int(machines - i);
+    [ids[i], ids[j]] = [ids[j], ids[i]];
+  }
+  return ids.slice(0, n);
+}
+
+/** Each machine's periodic stalls (`faults.stalls`) at a seeded phase, drawn as the run goes; the live cluster draws the same. */
+export class StallProcess {
   private readonly nextMs: Float64Array;
   private drawnUntilMs = 0;
 

@@ -1,4 +1,4 @@
-export { SimulatedCluster } from './cluster.ts';
+export { SimulatedCluster, StallProcess, slowMachineIds } from './cluster.ts';
 export type { ClusterOptions } from './cluster.ts';
 export { INDEX_MODES, LeafCharge, MachineBank } from './machines.ts';
 export type { IndexMode, LeafListener, MachineOptions } from './machines.ts';

@@ -1,4 +1,4 @@
-import { newLeafDemand, replicaSelector, type CriticalPath, type PreparedQuery, type QueryOutcome, type ReplicaSelector, type SelectionPolicy, type ServiceModel, type ServingFigures, type ServingModel } from '../cluster/index.ts';
+import { StallProcess, newLeafDemand, replicaSelector, type CriticalPath, type PreparedQuery, type QueryOutcome, type ReplicaSelector, type SelectionPolicy, type ServiceModel, type ServingFigures, type ServingModel } from '../cluster/index.ts';
 import { Rng, SearchsimError } from '../core/index.ts';
 import type { HardwarePreset } from '../hardware/index.ts';
 import { mergeTopK, type Hit } from '../index/index.ts';
@@ -17,6 +17,8 @@ export interface LiveClusterOptions {
   /** A leaf request that has not answered after this long ends the run (a machine that hangs). */
   watchdogMs: number;
   seed: number;
+  /** Periodic background work on every machine (`faults.stalls`), at the phases a simulation draws. */
+  stalls?: { everyMs: number; forMs: number };
   /** Hears every query's merged hits (what a user of the live service would get). */
   onHits?: (seq: number, hits: readonly Hit[]) => void;
 }
@@ -61,6 +63,7 @@ export class LiveCluster implements ServingModel {
   private readonly inFlight = new Set<InFlight>();
   private readonly watchdog: NodeJS.Timeout;
   private readonly demand = newLeafDemand();
+  private readonly stalls: StallProcess | null;
 
   constructor(
     private readonly clock: WallClock,
@@ -71,7 +74,10 @@ export class LiveCluster implements ServingModel {
     this.replicas = live.replicas;
     this.machines = live.machines;
     this.hardware = options.hardware;
-    this.selector = replicaSelector(options.selection, this.shards, new Rng(options.seed).fork('selection'));
+    // The streams a simulated cluster forks from the same seed, so random choices and stalls match it.
+    const rng = new Rng(options.seed).fork('cluster');
+    this.selector = replicaSelector(options.selection, this.shards, rng.fork('replica-selection'));
+    this.stalls = options.stalls ? new StallProcess(this.machines, options.stalls.everyMs, rng.fork('stalls')) : null;
     this.outstanding = new Int32Array(this.machines);
     this.cpuBusyMs = new Float64Array(this.machines);
     this.diskBusyMs = new Float64Array(this.machines);
@@ -86,6 +92,7 @@ export class LiveCluster implements ServingModel {
   }
 
   submit(q: PreparedQuery, onDone: (o: QueryOutcome) => void): void {
+    if (this.stalls) this.scheduleStalls(this.clock.nowMs);
     const f: InFlight = {
       q,
       arrivalMs: this.clock.nowMs,
@@ -114,7 +121,25 @@ export class LiveCluster implements ServingModel {
     if (q.search) return this.live.serve(machine, q.search.request, q.search.globals);
     if (this.options.service === null) throw new SearchsimError('E_INVARIANT', `query ${q.seq} has no search and the live cluster no synthetic service`);
     this.options.service.demand(q, shard, this.demand);
-    return this.live.holdCore(machine, this.demand.cpuMs);
+    return this.live.holdCore(machine, this.demand.cpuMs, true);
+  }
+
+  /** Stalls due before a period past now, each holding its machine's core for `forMs` (busy time, as simulated). */
+  private scheduleStalls(nowMs: number): void {
+    const forMs = this.options.stalls!.forMs;
+    this.stalls!.drawUntil(nowMs + this.options.stalls!.everyMs, (machine, atMs) =>
+      this.clock.at(Math.max(atMs, this.clock.nowMs), () => {
+        const measured = this.measuring;
+        const release = this.clock.hold();
+        this.live.holdCore(machine, forMs).then(
+          (a) => {
+            if (measured) this.cpuBusyMs[machine] += a.cpuMs;
+            release();
+          },
+          (e: unknown) => this.clock.fail(e as Error),
+        );
+      }),
+    );
   }
 
   private chooseReplica(shard: number): number {

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Analyzer, Expander, WordNet } from '../analysis/index.ts';
-import { SyntheticServiceModel } from '../cluster/index.ts';
+import { SyntheticServiceModel, slowMachineIds } from '../cluster/index.ts';
 import { Rng, errors } from '../core/index.ts';
 import { hardwarePreset } from '../hardware/index.ts';
 import type { ShardSetSpec, UpdateOp } from '../index/index.ts';
@@ -49,10 +49,10 @@ export async function live(loaded: LoadedScenario, options: LiveOptions = {}): P
   const s = withDuration(applyOverrides(loaded.scenario, options), options.durationS);
   checkLiveSupport(loaded.source, s);
   checkLiveSpan(loaded.source, s);
-  noteDifferences(s, notes);
+  const hw = hardwarePreset(s.cluster.hardware);
+  noteDifferences(s, hw.cpu.cores, notes);
   for (const n of notes) options.onNote?.(n);
 
-  const hw = hardwarePreset(s.cluster.hardware);
   const disk: LiveDiskSpec | null = s.cluster.mode === 'disk' ? { disk: hw.disk, cacheBytes: s.cluster.cacheBytes ?? hw.memory.ramBytes - hw.memory.reservedBytes } : null;
   const traceOptions = { format: s.workload.traceFormat, skipInvalid: options.skipInvalid };
   const tracePath = s.workload.trace ? resolvePath(loaded.baseDir, s.workload.trace) : null;
@@ -63,7 +63,10 @@ export async function live(loaded: LoadedScenario, options: LiveOptions = {}): P
     const { corpus, corpusOptions } = corpusOf(s, loaded);
     shardSpec = { corpus, corpusOptions, analyzer: s.analyzer, shards: s.cluster.shards, storage: { kind: 'memory' } };
   }
-  const machines = await LiveMachines.open({ shards: s.cluster.shards, replicas: s.cluster.replicas, index: shardSpec, disk });
+  const slowMachines = s.faults?.slowMachines;
+  // The machines a simulated cluster slows: the same stream, forked the same way (src/cluster/cluster.ts).
+  const slow = slowMachines ? { machines: slowMachineIds(s.cluster.shards * s.cluster.replicas, slowMachines.share, new Rng(s.seed).fork('cluster').fork('slow-machines')), factor: slowMachines.factor } : undefined;
+  const machines = await LiveMachines.open({ shards: s.cluster.shards, replicas: s.cluster.replicas, index: shardSpec, disk, slow });
   const clock = new WallClock();
   let serving: LiveCluster | null = null;
   try {
@@ -97,6 +100,7 @@ export async function live(loaded: LoadedScenario, options: LiveOptions = {}): P
       hardware: hw,
       watchdogMs: LIVE_WATCHDOG_MS,
       seed: s.seed,
+      stalls: s.faults?.stalls,
     });
     if (trace) options.onTraceLoad?.(trace.load);
     const source: AsyncIterable<SourcedQuery> = trace ? trace.source() : blankQueries(s.workload.queries);
@@ -149,13 +153,17 @@ function withDuration(s: Scenario, durationS: number | undefined): Scenario {
 
 /** Live mode runs the shards, replicas and workload; what it does not run yet is refused by name, never dropped. */
 function checkLiveSupport(source: string, s: Scenario): void {
+  const f = s.faults;
   const unsupported: [string, unknown][] = [
     ['router', s.router],
-    ['faults', s.faults],
+    ['faults.failures', f?.failures],
+    ['faults.outages', f?.outages],
+    ['faults.detectionMs', f?.detectionMs],
+    ['faults.queriesOfDeath', f?.queriesOfDeath],
     ['searcher', s.searcher],
   ];
   for (const [field, value] of unsupported) {
-    if (value !== undefined) throw scenarioError(source, field, `live mode does not run this section yet (it runs shards, replicas, disk or memory mode, expansion, updates and the workload); run it with "searchsim run", or remove it`);
+    if (value !== undefined) throw scenarioError(source, field, `live mode does not run this section yet (it runs shards, replicas, disk or memory mode, expansion, updates, slow machines, stalls and the workload); run it with "searchsim run", or remove it`);
   }
   const machines = s.cluster.shards * s.cluster.replicas;
   if (machines > LIVE_LIMITS.machines) {
@@ -176,11 +184,12 @@ function checkLiveSpan(source: string, s: Scenario): void {
 }
 
 /** What a live run serves differently from the scenario as written. */
-function noteDifferences(s: Scenario, notes: string[]): void {
+function noteDifferences(s: Scenario, hardwareCores: number, notes: string[]): void {
   if (s.cluster.modelledDocs !== undefined || s.cluster.indexBytesPerDoc !== undefined) {
     notes.push('live mode serves the real index at its real size: cluster.modelledDocs and indexBytesPerDoc (a simulation\'s modelled index) are left out');
   }
-  if ((s.cluster.coresPerMachine ?? 1) !== 1 || (s.cluster.disksPerMachine ?? 1) !== 1) {
-    notes.push('a live machine is one worker thread with one core and, in disk mode, one disk: cluster.coresPerMachine and disksPerMachine are left out');
+  const cores = s.cluster.coresPerMachine ?? hardwareCores;
+  if (cores !== 1 || (s.cluster.disksPerMachine ?? 1) !== 1) {
+    notes.push(`a live machine is one worker thread with one core and, in disk mode, one disk: the scenario's ${cores} cores${(s.cluster.disksPerMachine ?? 1) !== 1 ? ` and ${s.cluster.disksPerMachine} disks` : ''} a machine are left out (set cluster.coresPerMachine to 1 for a simulation to compare)`);
   }
 }

@@ -43,7 +43,14 @@ export class LiveMachine {
   private coreFreeAtMs = 0;
   private readonly cache: LRUCache<string, number> | null;
 
-  constructor(private readonly disk: LiveDiskSpec | null) {
+  /**
+   * `slowdown` (1: none) stretches this machine's leaf requests, as `faults.slowMachines` does a simulated
+   * machine's: its disk waits, and its CPU (the search, then the core held for the rest of the stretch).
+   */
+  constructor(
+    private readonly disk: LiveDiskSpec | null,
+    private readonly slowdown = 1,
+  ) {
     this.cache = disk && disk.cacheBytes > 0 ? new LRUCache<string, number>({ maxSize: disk.cacheBytes }) : null;
   }
 
@@ -61,6 +68,12 @@ export class LiveMachine {
     const cpuToMs = wallMs();
     a.cpuMs = cpuToMs - cpuFromMs;
     this.coreFreeAtMs = Math.max(this.coreFreeAtMs, cpuToMs);
+    if (this.slowdown !== 1) {
+      const extraMs = a.cpuMs * (this.slowdown - 1);
+      this.coreFreeAtMs += extraMs;
+      a.cpuMs += extraMs;
+      await sleepUntil(this.coreFreeAtMs);
+    }
     a.hits = r.hits;
     a.receipt = r.receipt;
     a.inWorkerMs = wallMs() - reachedMs;
@@ -73,9 +86,11 @@ export class LiveMachine {
    * the host no core: on a host with fewer cores than machines a spin would be stretched by the host's
    * own scheduling, which is not the machine being modelled.
    */
-  async holdCore(cpuMs: number): Promise<LeafAnswer> {
+  async holdCore(cpuMs: number, leaf: boolean): Promise<LeafAnswer> {
     const fromMs = wallMs();
     const startMs = Math.max(fromMs, this.coreFreeAtMs);
+    // A leaf's work is stretched on a slow machine; background work (a stall, an update) is not.
+    if (leaf) cpuMs *= this.slowdown;
     this.coreFreeAtMs = startMs + cpuMs;
     await sleepUntil(this.coreFreeAtMs);
     const a = blankAnswer();
@@ -112,6 +127,12 @@ export class LiveMachine {
       a.transferMs += bytes / d.transferBytesPerMs;
       a.diskMs += diskReadMs(d as DiskProfile, bytes);
       this.cache?.set(t.term, bytes, { size: Math.max(1, bytes) });
+    }
+    if (this.slowdown !== 1) {
+      a.seekMs *= this.slowdown;
+      a.rotationMs *= this.slowdown;
+      a.transferMs *= this.slowdown;
+      a.diskMs *= this.slowdown;
     }
     return a.diskMs;
   }

@@ -20,6 +20,8 @@ export interface LiveMachinesSpec {
   index: ShardSetSpec | null;
   /** Each machine's disk, or null (memory mode). */
   disk: LiveDiskSpec | null;
+  /** Machines whose leaf requests are stretched, and by what factor (`faults.slowMachines`). */
+  slow?: { machines: readonly number[]; factor: number };
 }
 
 /**
@@ -53,7 +55,7 @@ export class LiveMachines {
       await Promise.all(
         pools.map(async (p, m) => {
           if (spec.index) await set.call(m, { type: 'load', version: PROTOCOL_VERSION, set: 0, spec: { ...spec.index, shards: spec.shards }, shards: [set.shardOf(m)] });
-          await set.call(m, { type: 'machine', disk: spec.disk });
+          await set.call(m, { type: 'machine', disk: spec.disk, slowdown: spec.slow?.machines.includes(m) ? spec.slow.factor : 1 });
         }),
       );
     } catch (e) {
@@ -77,9 +79,9 @@ export class LiveMachines {
     return this.call(machine, { type: 'serve', set: 0, shard: this.shardOf(machine), request, globals });
   }
 
-  /** `cpuMs` holding the machine's core (a synthetic leaf, or charged CPU). */
-  holdCore(machine: number, cpuMs: number): Promise<LeafAnswer> {
-    return this.call(machine, { type: 'holdCore', cpuMs });
+  /** `cpuMs` holding the machine's core: a synthetic leaf (`leaf`: stretched on a slow machine), or background work. */
+  holdCore(machine: number, cpuMs: number, leaf = false): Promise<LeafAnswer> {
+    return this.call(machine, { type: 'holdCore', cpuMs, leaf });
   }
 
   chargeDisk(machine: number, ioMs: number): Promise<LeafAnswer> {

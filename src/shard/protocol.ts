@@ -35,11 +35,11 @@ export type ShardTask =
   | { type: 'update'; set: number; ops: UpdateOp[] }
   | { type: 'close'; set: number }
   /** Live mode (src/live): this worker is one machine, with a disk or none (memory mode, synthetic service). */
-  | { type: 'machine'; disk: LiveDiskSpec | null }
+  | { type: 'machine'; disk: LiveDiskSpec | null; slowdown: number }
   /** One leaf request on the machine's shard, timed for real (disk waits, then the search). */
   | { type: 'serve'; set: number; shard: number; request: SearchRequest; globals: GlobalStats }
   /** A synthetic leaf, or CPU charged to the machine: `cpuMs` holding its core (LiveMachine.holdCore). */
-  | { type: 'holdCore'; cpuMs: number }
+  | { type: 'holdCore'; cpuMs: number; leaf: boolean }
   /** Disk time charged to the machine (applying a change). */
   | { type: 'diskCharge'; ioMs: number }
   /** Makes this worker fail (tests of how a live run ends): throw an error, or end its thread. */

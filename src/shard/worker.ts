@@ -22,7 +22,7 @@ const isLive = (t: ShardTask): t is LiveTask => LIVE_TASKS.has(t.type);
 function handleLive(task: LiveTask): unknown {
   switch (task.type) {
     case 'machine':
-      machine = new LiveMachine(task.disk);
+      machine = new LiveMachine(task.disk, task.slowdown);
       return null;
     case 'serve': {
       const group = groups.get(task.set);
@@ -30,7 +30,7 @@ function handleLive(task: LiveTask): unknown {
       return liveMachine().serve(group.index(task.shard), task.request, task.globals);
     }
     case 'holdCore':
-      return liveMachine().holdCore(task.cpuMs);
+      return liveMachine().holdCore(task.cpuMs, task.leaf);
     case 'diskCharge':
       return liveMachine().chargeDisk(task.ioMs);
     case 'fail':

@@ -1,4 +1,4 @@
-import { availableParallelism, totalmem } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { Analyzer } from '../analysis/index.ts';
 import { invariant } from '../core/index.ts';
 import type { CpuProfile, HardwarePreset } from '../hardware/index.ts';
@@ -106,7 +106,8 @@ export async function calibrateHost(o: CalibrateOptions): Promise<HostCalibratio
     const hardware: HardwarePreset = {
       name: 'host',
       cpu,
-      memory: { ...o.base.memory, name: 'host-memory', ramBytes: totalmem() },
+      // The modelled machine's memory, not this host's: it sizes the buffer cache and the memory-fit check.
+      memory: o.base.memory,
       disk: o.base.disk,
       // A message between threads moves no bytes over a link: its time is its latency.
       network: { name: 'host-threads', oneWayMs: measured.oneWayMs.value, bandwidthBytesPerMs: 1e12, pjPerByte: 0 },

@@ -46,7 +46,10 @@ export interface LiveRunReport extends RunReport {
  */
 export async function live(loaded: LoadedScenario, options: LiveOptions = {}): Promise<LiveRunReport> {
   const notes: string[] = [];
-  const s = withDuration(applyOverrides(loaded.scenario, options), options.durationS);
+  // A live run is short: --queries and --duration keep the scenario's share of warm-up, however few.
+  const { queries, ...others } = options;
+  const overridden = applyOverrides(loaded.scenario, others);
+  const s = withDuration(queries !== undefined ? withQueries(overridden, queries) : overridden, options.durationS);
   checkLiveSupport(loaded.source, s);
   checkLiveSpan(loaded.source, s);
   const hw = hardwarePreset(s.cluster.hardware);
@@ -143,10 +146,15 @@ async function livePreparer(s: Scenario, machines: LiveMachines): Promise<LivePr
 /** `--duration`: an open-loop workload's rate times the seconds, the warm-up the same share of it. */
 function withDuration(s: Scenario, durationS: number | undefined): Scenario {
   if (durationS === undefined) return s;
-  if (!(durationS > 0 && durationS <= LIVE_LIMITS.durationS)) throw errors.option('--duration', `a duration from 1 ms to ${LIVE_LIMITS.durationS} s`, durationS);
+  if (!(durationS > 0 && durationS <= LIVE_LIMITS.durationS)) throw errors.option('--duration', `a duration from 1 ms to ${LIVE_LIMITS.durationS} s`, `${durationS} s`);
   const a = s.workload.arrival;
-  if (!('qps' in a)) throw errors.option('--duration', `used with arrival kinds fixed, poisson or diurnal (this scenario's is ${a.kind}); set workload.queries instead`, durationS);
-  const queries = Math.max(2, Math.ceil(durationS * a.qps));
+  if (!('qps' in a)) throw errors.option('--duration', `used with arrival kinds fixed, poisson or diurnal (this scenario's is ${a.kind}); use --queries instead`, `${durationS} s`);
+  return withQueries(s, Math.max(2, Math.ceil(durationS * a.qps)));
+}
+
+/** `queries` queries, the warm-up the same share of them as the scenario's (at least one measured). */
+function withQueries(s: Scenario, queries: number): Scenario {
+  if (!(Number.isInteger(queries) && queries >= 2)) throw errors.option('--queries', 'an integer of at least 2 (a warm-up and a measured query)', queries);
   const warmupQueries = Math.min(queries - 1, Math.round((queries * s.workload.warmupQueries) / s.workload.queries));
   return { ...s, workload: { ...s.workload, queries, warmupQueries } };
 }
@@ -167,7 +175,7 @@ function checkLiveSupport(source: string, s: Scenario): void {
   }
   const machines = s.cluster.shards * s.cluster.replicas;
   if (machines > LIVE_LIMITS.machines) {
-    throw scenarioError(source, 'cluster.shards', `with cluster.replicas makes ${machines} machines, more than live mode's ${LIVE_LIMITS.machines} worker threads on this host`, s.cluster.shards);
+    throw scenarioError(source, 'cluster.shards', `${s.cluster.shards} shards x ${s.cluster.replicas} replicas make ${machines} machines, more than live mode's limit of ${LIVE_LIMITS.machines} (one worker thread each)`);
   }
 }
 
@@ -179,7 +187,7 @@ function checkLiveSpan(source: string, s: Scenario): void {
   if ('qps' in a) spanS = n / a.qps;
   else if (a.kind === 'closed') spanS = ((n / a.clients) * a.thinkMs) / 1000;
   if (spanS !== null && spanS > LIVE_LIMITS.durationS) {
-    throw scenarioError(source, 'workload.queries', `would take ${Math.round(spanS)} s of wall time live (${n} queries), more than live mode's ${LIVE_LIMITS.durationS} s; use --duration or fewer queries`, n);
+    throw scenarioError(source, 'workload.queries', `would take ${Math.round(spanS)} s of wall time live (${n} queries), more than live mode's ${LIVE_LIMITS.durationS} s; use --duration or --queries for fewer`, n);
   }
 }
 

@@ -57,7 +57,12 @@ export function parseScenario(value: unknown, source: string, baseDir: string): 
   if (isHardwareFile(c.hardware)) {
     // A hardware file is found beside the scenario and checked now, so its mistakes come before any work.
     c.hardware = resolvePath(baseDir, c.hardware);
-    hardwarePreset(c.hardware);
+    try {
+      hardwarePreset(c.hardware);
+    } catch (e) {
+      if (e instanceof SearchsimError && e.isUserError) throw scenarioError(source, 'cluster.hardware', e.message);
+      throw e;
+    }
   }
   return { scenario: r.data, baseDir, source };
 }

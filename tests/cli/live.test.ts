@@ -25,7 +25,7 @@ describe('searchsim live', () => {
   }, 130_000);
 
   it.each([
-    ['more machines than the cap', { cluster: { shards: 8, replicas: 5 } }, /cluster\.shards: with cluster\.replicas makes 40 machines, more than live mode's 32 worker threads/],
+    ['more machines than the cap', { cluster: { shards: 8, replicas: 5 } }, /cluster\.shards: 8 shards x 5 replicas make 40 machines, more than live mode's limit of 32 \(one worker thread each\)$/m],
     ['a section it does not run', { cluster: { shards: 2, replicas: 1 }, router: { deadlineMs: 50 } }, /: router: live mode does not run this section yet/],
     ['a run longer than the cap', { cluster: { shards: 2, replicas: 1 }, workload: { arrival: { kind: 'poisson', qps: 1 }, queries: 1000, warmupQueries: 10 } }, /workload\.queries: would take 1000 s of wall time live .* more than live mode's 600 s/],
   ])('refuses %s with the limit named (exit 2)', (_what, body, message) => {

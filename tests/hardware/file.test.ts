@@ -31,6 +31,10 @@ describe('hardware files', () => {
     expect(() => readHardwareFile(path)).toThrow(message);
   });
 
+  it('a scenario naming a hardware file that is not there names the scenario, the field and the file', () => {
+    expect(() => parseScenario({ name: 'h', workload: { arrival: { kind: 'poisson', qps: 1 }, queries: 10 }, cluster: { hardware: 'nowhere.json' } }, 'my-scenario.json', files.dir)).toThrow(/^my-scenario\.json: cluster\.hardware: .*nowhere\.json: no such hardware file/);
+  });
+
   it('is found beside the scenario that names it, and its CPU times the leaves', async () => {
     files.file('slow.json', profile((p) => (p.cpu.nsPerRequest = 50_000_000)));
     const base = { name: 'h', seed: 1, corpus: `${process.cwd()}/workloads/cranfield`, workload: { arrival: { kind: 'poisson', qps: 1 }, queries: 200, warmupQueries: 20 } };

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { HARDWARE_PRESET_NAMES, hardwarePreset } from '../../hardware/index.ts';
 import { calibrateHost } from '../../live/index.ts';
 import { DEFAULT_TRACE, PACKAGE_ROOT, calibrationQueries, hardwareFileOf } from '../../scenarios/index.ts';
+import { exitOnSignal } from '../cleanup.ts';
 import { oneOf, positiveInt } from '../options.ts';
 import { JSON_FLAGS, checkWritable, jsonHelp, jsonTarget, table, writeAtomic, writeJson } from '../output.ts';
 
@@ -25,9 +26,10 @@ export function calibrateCommand(): Command {
     .option('--repetitions <n>', 'times each measurement is repeated (the spread is over these)', positiveInt, 5)
     .option('--out <file>', 'write the hardware profile here (name it in a scenario: "hardware": "host.json")')
     .option(JSON_FLAGS, jsonHelp('the calibration'))
-    .addHelpText('after', '\nExamples:\n  searchsim calibrate --out host.json\n  searchsim run scenarios/live-cranfield-memory.json   # with "hardware": "host.json" in its cluster')
+    .addHelpText('after', '\nExamples:\n  searchsim calibrate --out scenarios/host.json\n  searchsim run scenarios/live-cranfield-memory.json   # with "hardware": "host.json" in its cluster (found beside the scenario)')
     .action(async (corpus: string, o: CalibrateCliOptions) => {
       const json = jsonTarget(o.json);
+      exitOnSignal();
       if (o.out !== undefined) checkWritable(o.out, '--out');
       const texts = await calibrationQueries(o.trace ?? DEFAULT_TRACE, o.queries, o.trace === undefined ? corpus : null);
       const c = await calibrateHost({ index: { corpus, shards: 1 }, queries: texts, base: hardwarePreset(o.base), repetitions: o.repetitions });
@@ -41,7 +43,7 @@ export function calibrateCommand(): Command {
       const row = (name: string, x: { value: number; low: number; high: number }, unit: string, digits = 1): string[] => [name, `${x.value.toFixed(digits)} ${unit}`, `${x.low.toFixed(digits)} - ${x.high.toFixed(digits)}`];
       console.log(
         table(
-          ['figure', 'median', `range over ${c.repetitions} repetitions`],
+          ['figure', 'value', `range over ${c.repetitions} repetitions`],
           [
             row('CPU per posting decoded', m.nsPerPosting, 'ns'),
             row('CPU per query term', m.nsPerTerm, 'ns'),
@@ -52,7 +54,7 @@ export function calibrateCommand(): Command {
           ],
         ),
       );
-      console.log(`(CPU fit over ${c.cpuSamples} timed leaf requests, R^2 ${c.cpuFitR2.toFixed(2)}; ${c.hostCores} host cores; disk and memory from ${o.base}${o.out ? `; written to ${o.out}` : ''})`);
+      console.log(`(CPU: one least-squares fit of each request's median time over ${c.cpuSamples / c.repetitions} requests, R^2 ${c.cpuFitR2.toFixed(2)}, the range from a fit of each repetition; the rest: the median repetition; ${c.hostCores} host cores; disk and memory from ${o.base}${o.out ? `; written to ${o.out}` : ''})`);
       if (json) writeJson(json, file);
     });
 }

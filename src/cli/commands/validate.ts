@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { errors } from '../../core/index.ts';
+import { hardwarePreset } from '../../hardware/index.ts';
 import { VALIDATION_HEADER, validationPage, validationRows, validationSummary } from '../../report/index.ts';
 import { PRESET_NAMES, calibrateFor, hardwareFileOf, loadScenarioArg, validate } from '../../scenarios/index.ts';
-import { removeOnExit } from '../cleanup.ts';
+import { exitOnSignal, removeOnExit } from '../cleanup.ts';
 import { durationS, positiveInt } from '../options.ts';
 import { HTML_FLAGS, HTML_HELP, JSON_FLAGS, htmlTarget, jsonHelp, jsonTarget, table, warnIgnored, writeAtomic, writeJson } from '../output.ts';
 
@@ -30,7 +31,7 @@ export function validateCommand(): Command {
     .argument('<scenario>', `scenario JSON file (an open-loop rate), or a preset: ${PRESET_NAMES.join(', ')}`)
     .option('--loads <list>', 'shares of the measured capacity', '0.2,0.4,0.6,0.8')
     .option('--repetitions <n>', 'live runs at each load (their range is the live run-to-run spread)', positiveInt, 3)
-    .option('--duration <time>', 'wall time of each live run', durationS, 10)
+    .option('--duration <time>', 'wall time of each live run (30s, 2m, 500ms; a bare number is seconds)', durationS, 10)
     .option('--hardware <file>', 'a hardware file from `searchsim calibrate` (default: calibrate now, on the scenario\'s corpus and trace)')
     .option(JSON_FLAGS, jsonHelp('the validation'))
     .option(HTML_FLAGS, HTML_HELP)
@@ -41,6 +42,9 @@ export function validateCommand(): Command {
       const loads = parseLoads(o.loads);
       const loaded = loadScenarioArg(arg);
       warnIgnored(loaded);
+      exitOnSignal();
+      // A bad hardware file is said before any work.
+      if (o.hardware !== undefined) hardwarePreset(o.hardware);
       const step = (what: string) => process.stderr.write(`searchsim: validate: ${what}\n`);
       let hardwareFile = o.hardware;
       if (hardwareFile === undefined) {

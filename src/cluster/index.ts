@@ -2,7 +2,7 @@ export { SimulatedCluster, StallProcess, slowMachineIds } from './cluster.ts';
 export type { ClusterOptions } from './cluster.ts';
 export { INDEX_MODES, LeafCharge, MachineBank } from './machines.ts';
 export type { IndexMode, LeafListener, MachineOptions } from './machines.ts';
-export { PendingLeaf, Router } from './router.ts';
+export { MOST_LEAVES_SHARE, PendingLeaf, Router, WIDE_FAN_OUT_SHARDS } from './router.ts';
 export type { HedgeOptions, ProbationOptions, RouterOptions, TieOptions } from './router.ts';
 export { RouterCounters } from './router.ts';
 export { SELECTION_POLICIES, replicaSelector } from './selection.ts';

@@ -279,24 +279,18 @@ export class MachineBank<T> {
    */
   stall(machine: number, nowMs: number, forMs: number): void {
     if (!this.isUp(machine)) return;
-    const atMs = Math.max(nowMs, this.cores.lastArrival(machine));
-    for (let c = 0; c < this.options.cores; c++) this.cores.serve(machine, atMs, forMs);
+    for (let c = 0; c < this.options.cores; c++) this.cores.serveBackground(machine, nowMs, forMs);
   }
 
-  /**
-   * Charges CPU work that is not a query (applying an update) at `nowMs`; returns when it ends. A leaf the
-   * router already booked a hop ahead (see StationBank.lastArrival) keeps its place: the charge queues
-   * behind it, so FIFO order bends by at most a hop.
-   */
+  /** Charges CPU work that is not a query (applying an update) at `nowMs` (StationBank.serveBackground); returns when it ends. */
   chargeCpu(machine: number, nowMs: number, cpuMs: number): number {
     if (this.cores.measuring) this.updateBusyMs += cpuMs;
-    return this.cores.serve(machine, Math.max(nowMs, this.cores.lastArrival(machine)), cpuMs);
+    return this.cores.serveBackground(machine, nowMs, cpuMs);
   }
-  /** Charges disk work that is not a query on the machine's first disk (after leaves booked ahead, as chargeCpu); returns when it ends. */
+  /** Charges disk work that is not a query on the machine's first disk (StationBank.serveBackground); returns when it ends. */
   chargeDisk(machine: number, nowMs: number, ioMs: number): number {
     if (this.cores.measuring) this.updateBusyMs += ioMs;
-    const disk = machine * this.options.disks;
-    return this.disks.serve(disk, Math.max(nowMs, this.disks.lastArrival(disk)), ioMs);
+    return this.disks.serveBackground(machine * this.options.disks, nowMs, ioMs);
   }
 
   /** Starts the measured window at `nowMs`: busy time from here on counts, the backlog included. */

@@ -86,12 +86,12 @@ export interface TieOptions {
 }
 
 /** The Tail at Scale's Table 1 measures when 95 % of a query's leaves answered, besides all of them. */
-const MOST_LEAVES_SHARE = 0.95;
+export const MOST_LEAVES_SHARE = 0.95;
 /**
  * The fan-out from which the router keeps those figures: below 20 shards, 95 % of the leaves are all of
  * them, and keeping them cost the single-shard queueing runs half their speed.
  */
-const WIDE_FAN_OUT_SHARDS = 20;
+export const WIDE_FAN_OUT_SHARDS = 20;
 
 /** Leaf answers observed before a 'p95' hedge delay is trusted, and between its refreshes. */
 const HEDGE_WARMUP_LEAVES = 1000;

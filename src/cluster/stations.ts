@@ -53,11 +53,12 @@ export class StationBank {
   }
 
   /**
-   * The latest arrival booked at a station: the router books a leaf's arrival when its query arrives,
-   * a network hop ahead of the clock, so work charged at the clock's now may come before it.
+   * Serves work that is not a leaf (an update's apply cost, a stall) at the clock's `nowMs`. The router
+   * books a leaf's arrival when its query arrives, a network hop ahead of the clock, so such work may come
+   * before a leaf already booked: it queues behind that leaf instead, and FIFO order bends by at most a hop.
    */
-  lastArrival(station: number): number {
-    return this.lastArrivalMs[station];
+  serveBackground(station: number, nowMs: number, serviceMs: number): number {
+    return this.serve(station, Math.max(nowMs, this.lastArrivalMs[station]), serviceMs);
   }
 
   /**

@@ -90,9 +90,9 @@ export async function calibrateHost(o: CalibrateOptions): Promise<HostCalibratio
       nsPerPosting: within(fit.nsPerPosting, fits.map((f) => f.nsPerPosting)),
       nsPerTerm: within(fit.nsPerTerm, fits.map((f) => f.nsPerTerm)),
       nsPerRequest: within(fit.nsPerRequest, fits.map((f) => f.nsPerRequest)),
-      nsPerMergedHit: spread(merged),
-      oneWayMs: spread(idle),
-      oneWayBackToBackMs: spread(hot),
+      nsPerMergedHit: measuredOf(merged),
+      oneWayMs: measuredOf(idle),
+      oneWayBackToBackMs: measuredOf(hot),
     };
     const cpu: CpuProfile = {
       name: 'host-cpu',
@@ -210,6 +210,7 @@ function median(xs: readonly number[]): number {
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-function spread(xs: readonly number[]): Measured {
+/** The median of `xs`, with the lowest and highest. */
+export function measuredOf(xs: readonly number[]): Measured {
   return { value: median(xs), low: Math.min(...xs), high: Math.max(...xs) };
 }

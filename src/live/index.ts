@@ -7,5 +7,5 @@ export type { LiveClusterOptions } from './liveCluster.ts';
 export { LivePreparer } from './preparer.ts';
 export type { LivePreparerOptions } from './preparer.ts';
 export { WallClock } from './wallClock.ts';
-export { calibrateHost, fitCpu } from './calibrate.ts';
+export { calibrateHost, fitCpu, measuredOf } from './calibrate.ts';
 export type { CalibrateOptions, HostCalibration, Measured } from './calibrate.ts';

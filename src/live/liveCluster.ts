@@ -1,4 +1,4 @@
-import { StallProcess, newLeafDemand, replicaSelector, type CriticalPath, type PreparedQuery, type QueryOutcome, type ReplicaSelector, type SelectionPolicy, type ServiceModel, type ServingFigures, type ServingModel } from '../cluster/index.ts';
+import { MOST_LEAVES_SHARE, StallProcess, WIDE_FAN_OUT_SHARDS, newLeafDemand, replicaSelector, type CriticalPath, type PreparedQuery, type QueryOutcome, type ReplicaSelector, type SelectionPolicy, type ServiceModel, type ServingFigures, type ServingModel } from '../cluster/index.ts';
 import { Rng, SearchsimError } from '../core/index.ts';
 import type { HardwarePreset } from '../hardware/index.ts';
 import { mergeTopK, type Hit } from '../index/index.ts';
@@ -204,8 +204,9 @@ export class LiveCluster implements ServingModel {
       failedLeaves: 0,
       coverage: 1,
       path,
-      mostLeavesDoneMs: this.shards >= 20 ? quantileDone(f.leafDoneMs, 0.95) : NaN,
-      allLeavesDoneMs: this.shards >= 20 ? all : NaN,
+      // As the simulated router keeps them (src/cluster/router.ts): only for a wide fan-out.
+      mostLeavesDoneMs: this.shards >= WIDE_FAN_OUT_SHARDS ? quantileDone(f.leafDoneMs, MOST_LEAVES_SHARE) : NaN,
+      allLeavesDoneMs: this.shards >= WIDE_FAN_OUT_SHARDS ? all : NaN,
       cachedAnswer: null,
       repeatsEarlier: false,
       hitIds: hits.map((h) => h.id),

@@ -6,5 +6,5 @@ export type { Bottleneck, RunSummary, SweepPoint, SweepReport } from './sweep.ts
 export { traceLoadLine } from './trace.ts';
 export { comparePage, escapeHtml, planPage, runPage, sweepPage, validationPage } from './html/index.ts';
 export { VALIDATION_HEADER, validationRows, validationSummary } from './validation.ts';
-export type { MeasuredFigure, Validation, ValidationFigures, ValidationRow } from './validation.ts';
+export type { Validation, ValidationFigures, ValidationRow } from './validation.ts';
 export type { ComparePageInput, PlanPageInput } from './html/index.ts';

@@ -2,13 +2,7 @@
  * A validation (`searchsim validate`): the simulator's prediction beside live runs of the same workload,
  * load by load. Made by src/scenarios/validate.ts; printed as a table and drawn on its HTML page here.
  */
-
-/** A measured figure: its median over the live runs, and the lowest and highest of them. */
-export interface MeasuredFigure {
-  value: number;
-  low: number;
-  high: number;
-}
+import type { Measured } from '../live/index.ts';
 
 /** Latency and throughput figures of one side at one load. */
 export interface ValidationFigures<T> {
@@ -22,7 +16,7 @@ export interface ValidationRow {
   qps: number;
   queries: number;
   /** The live runs: median, lowest and highest over the repetitions. */
-  live: ValidationFigures<MeasuredFigure>;
+  live: ValidationFigures<Measured>;
   /** The simulation of the same workload on the calibrated profile (deterministic: one run). */
   predicted: ValidationFigures<number>;
   /** (predicted - live median) / live median, in %. */
@@ -47,7 +41,7 @@ export const VALIDATION_HEADER = ['load', 'q/s', 'live p50 ms', 'model', 'error'
 /** The validation table: per load, predicted against the live median (its range), and the error; * marks a prediction within the live range. */
 export function validationRows(v: Validation): string[][] {
   const f = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-  const live = (m: MeasuredFigure) => `${f(m.value)} (${f(m.low)}-${f(m.high)})`;
+  const live = (m: Measured) => `${f(m.value)} (${f(m.low)}-${f(m.high)})`;
   const pct = (x: number, within: boolean) => `${x >= 0 ? '+' : ''}${x.toFixed(0)} %${within ? ' *' : ''}`;
   return v.rows.map((r) => [
     `${(r.load * 100).toFixed(0)} %`,

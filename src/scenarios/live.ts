@@ -153,7 +153,7 @@ function withDuration(s: Scenario, durationS: number | undefined): Scenario {
 }
 
 /** `queries` queries, the warm-up the same share of them as the scenario's (at least one measured). */
-function withQueries(s: Scenario, queries: number): Scenario {
+export function withQueries(s: Scenario, queries: number): Scenario {
   if (!(Number.isInteger(queries) && queries >= 2)) throw errors.option('--queries', 'an integer of at least 2 (a warm-up and a measured query)', queries);
   const warmupQueries = Math.min(queries - 1, Math.round((queries * s.workload.warmupQueries) / s.workload.queries));
   return { ...s, workload: { ...s.workload, queries, warmupQueries } };

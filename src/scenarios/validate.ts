@@ -2,10 +2,10 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { errors } from '../core/index.ts';
 import { hardwarePreset } from '../hardware/index.ts';
-import { calibrateHost, type HostCalibration, type Measured } from '../live/index.ts';
+import { calibrateHost, measuredOf, type HostCalibration, type Measured } from '../live/index.ts';
 import { loadTrace } from '../workload/index.ts';
 import type { RunReport, Validation, ValidationFigures, ValidationRow } from '../report/index.ts';
-import { live, type LiveRunReport } from './live.ts';
+import { live, withQueries, type LiveRunReport } from './live.ts';
 import type { LoadedScenario } from './load.ts';
 import { resolvePath } from './load.ts';
 import type { Scenario } from './schema.ts';
@@ -69,8 +69,9 @@ export async function validate(loaded: LoadedScenario, o: ValidateOptions): Prom
     const runs: LiveRunReport[] = [];
     for (let r = 0; r < o.repetitions; r++) runs.push(await liveAt(loaded, base, qps, o.durationS, o.onStep, `load ${load} (${qps.toFixed(1)} q/s), live run ${r + 1} of ${o.repetitions}`));
     o.onStep?.(`load ${load}: simulating`);
+    // The same queries at the same intended instants: the live runs' count, the same seed.
     const queries = runs[0].queries.total;
-    const sim = await simulate({ ...loaded, scenario: withRate(base, qps, queries) }, { cache: null });
+    const sim = await simulate({ ...loaded, scenario: withQueries(base, queries) }, { qps, cache: null });
     rows.push(row(load, qps, queries, runs, sim));
   }
   return { scenario: loaded.scenario.name, hardware: hardwarePreset(o.hardwareFile).name, capacityQps, bottleneck, durationS: o.durationS, repetitions: o.repetitions, rows };
@@ -89,15 +90,9 @@ function probeQps(s: Scenario): number {
   return (s.workload.arrival as { qps: number }).qps;
 }
 
-function withRate(s: Scenario, qps: number, queries: number): Scenario {
-  const warmupQueries = Math.min(queries - 1, Math.round((queries * s.workload.warmupQueries) / s.workload.queries));
-  return { ...s, workload: { ...s.workload, arrival: { ...s.workload.arrival, qps } as Scenario['workload']['arrival'], queries, warmupQueries } };
-}
-
 async function liveAt(loaded: LoadedScenario, s: Scenario, qps: number, durationS: number, onStep: ValidateOptions['onStep'], what: string): Promise<LiveRunReport> {
   onStep?.(what);
-  const queries = Math.max(2, Math.ceil(qps * durationS));
-  return live({ ...loaded, scenario: withRate(s, qps, queries) }, {});
+  return live({ ...loaded, scenario: s }, { qps, durationS });
 }
 
 /**
@@ -120,7 +115,7 @@ function capacityOf(probe: LiveRunReport): { capacityQps: number; bottleneck: st
 function row(load: number, qps: number, queries: number, runs: LiveRunReport[], sim: RunReport): ValidationRow {
   const pick = (r: RunReport): ValidationFigures<number> => ({ p50Ms: r.latencyMs.p50, p99Ms: r.latencyMs.p99, throughputQps: r.throughputQps });
   const liveFigures = runs.map(pick);
-  const measured = (k: keyof ValidationFigures<number>): Measured => spreadOf(liveFigures.map((f) => f[k]));
+  const measured = (k: keyof ValidationFigures<number>): Measured => measuredOf(liveFigures.map((f) => f[k]));
   const l: ValidationFigures<Measured> = { p50Ms: measured('p50Ms'), p99Ms: measured('p99Ms'), throughputQps: measured('throughputQps') };
   const p = pick(sim);
   const err = (k: keyof ValidationFigures<number>) => ((p[k] - l[k].value) / l[k].value) * 100;
@@ -134,10 +129,4 @@ function row(load: number, qps: number, queries: number, runs: LiveRunReport[], 
     errorPct: { p50Ms: err('p50Ms'), p99Ms: err('p99Ms'), throughputQps: err('throughputQps') },
     withinLiveRange: { p50Ms: within('p50Ms'), p99Ms: within('p99Ms'), throughputQps: within('throughputQps') },
   };
-}
-
-function spreadOf(xs: readonly number[]): Measured {
-  const s = [...xs].sort((a, b) => a - b);
-  const median = s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  return { value: median, low: s[0], high: s[s.length - 1] };
 }

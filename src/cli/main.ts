@@ -4,6 +4,7 @@ import { calibrateCommand } from './commands/calibrate.ts';
 import { compareCommand } from './commands/compare.ts';
 import { crawlCommand } from './commands/crawl.ts';
 import { evalCommand } from './commands/eval.ts';
+import { funnelCommand } from './commands/funnel.ts';
 import { expandCommand } from './commands/expand.ts';
 import { liveCommand } from './commands/live.ts';
 import { queryCommand } from './commands/query.ts';
@@ -21,7 +22,7 @@ export function program(): Command {
     .version('0.1.0')
     .exitOverride()
     .configureOutput(oneLineErrors('searchsim'));
-  for (const c of [runCommand(), liveCommand(), calibrateCommand(), validateCommand(), compareCommand(), sweepCommand(), planCommand(), workerCommand(), expandCommand(), queryCommand(), evalCommand(), crawlCommand()]) p.addCommand(c.exitOverride().configureOutput(oneLineErrors(`searchsim ${c.name()}`)));
+  for (const c of [runCommand(), liveCommand(), calibrateCommand(), validateCommand(), compareCommand(), funnelCommand(), sweepCommand(), planCommand(), workerCommand(), expandCommand(), queryCommand(), evalCommand(), crawlCommand()]) p.addCommand(c.exitOverride().configureOutput(oneLineErrors(`searchsim ${c.name()}`)));
   return p;
 }
 

@@ -2,7 +2,7 @@ import { errors, staticRankKey, type Rng } from '../core/index.ts';
 import type { HardwarePreset } from '../hardware/index.ts';
 import type { Clock } from '../sim/index.ts';
 import { MachineBank, type IndexMode } from './machines.ts';
-import { PendingLeaf, Router, type HedgeOptions, type ProbationOptions, type TieOptions } from './router.ts';
+import { PendingLeaf, Router, type HedgeOptions, type ProbationOptions, type RouterFunnel, type TieOptions } from './router.ts';
 import { replicaSelector, type SelectionPolicy } from './selection.ts';
 import type { QueryOutcome, ServingFigures, ServingModel } from './serving.ts';
 import type { PreparedQuery, ServiceModel } from './service.ts';
@@ -50,6 +50,8 @@ export interface ClusterOptions {
   queriesOfDeath?: { share: number; repairMs: number };
   /** Canary requests at the router (RouterOptions.canaries). */
   canaries?: { count: number; maxCrashes: number };
+  /** A ranking funnel's stages at the router (RouterOptions.funnel). */
+  funnel?: RouterFunnel;
   /** Latency-induced probation at the router (RouterOptions.probation). */
   probation?: ProbationOptions;
 }
@@ -92,7 +94,7 @@ export class SimulatedCluster implements ServingModel {
     checkTail(o);
     this.router = new Router(
       clock,
-      { shards: o.shards, replicas: o.replicas, hardware: o.hardware, hops: o.hops, deadlineMs: o.deadlineMs, hedge: o.hedge, tie: o.tie, detectionMs: o.detectionMs, canaries: o.canaries, probation: o.probation },
+      { shards: o.shards, replicas: o.replicas, hardware: o.hardware, hops: o.hops, deadlineMs: o.deadlineMs, hedge: o.hedge, tie: o.tie, detectionMs: o.detectionMs, canaries: o.canaries, probation: o.probation, funnel: o.funnel },
       service,
       replicaSelector(o.selection, o.shards, rng.fork('replica-selection')),
     );

@@ -29,6 +29,8 @@ export interface MachineOptions {
 export class LeafCharge {
   /** Core time: decoding and scoring, and reading memory-resident lists. */
   cpuMs = 0;
+  /** Of `cpuMs`, a ranking funnel's re-ranking stage (scaled by the machine's slowdown too). */
+  rerankMs = 0;
   /** Longest time one of the machine's disks spent on this request's reads (they run in parallel). */
   diskServiceMs = 0;
   /** Disk time over all the machine's disks. */
@@ -199,6 +201,7 @@ export class MachineBank<T> {
       charge.transferMs = diskServiceMs - charge.seekMs - charge.rotationMs;
     } else charge.seekMs = charge.rotationMs = charge.transferMs = 0;
     charge.cpuMs = cpuMs;
+    charge.rerankMs = slow !== 1 ? d.rerankCpuMs * slow : d.rerankCpuMs;
     charge.diskServiceMs = diskServiceMs;
     charge.diskBusyMs = diskBusy;
     charge.seeks = seeks;

@@ -113,7 +113,7 @@ export class ResultCache implements ServingModel {
       cacheHits: 0,
       failedLeaves: 0,
       coverage: 1,
-      path: { networkMs: netMs, seekMs: 0, rotationMs: 0, transferMs: 0, cpuMs: this.lookupMs, mergeMs: 0 },
+      path: { networkMs: netMs, seekMs: 0, rotationMs: 0, transferMs: 0, cpuMs: this.lookupMs, mergeMs: 0, rankMs: 0 },
       mostLeavesDoneMs: NaN,
       allLeavesDoneMs: NaN,
       cachedAnswer: answer,

@@ -4,7 +4,7 @@ import { LatencyRecorder, type TailQuantiles } from '../metrics/index.ts';
 import type { Clock } from '../sim/index.ts';
 import { LeafCharge, type LeafListener, type MachineBank } from './machines.ts';
 import type { ReplicaSelector } from './selection.ts';
-import type { QueryOutcome } from './serving.ts';
+import { emptyFunnelWork, type QueryOutcome } from './serving.ts';
 import { newLeafDemand, type LeafDemand, type PreparedQuery, type ServiceModel } from './service.ts';
 import { Outstanding } from './stations.ts';
 
@@ -36,6 +36,18 @@ export interface RouterOptions {
   canaries?: { count: number; maxCrashes: number };
   /** Latency-induced probation; needs a tracked machine bank (it observes answers when they happen). */
   probation?: ProbationOptions;
+  /** A ranking funnel: what each query's outcome reports stage by stage, and the stages at the root. */
+  funnel?: RouterFunnel;
+}
+
+/**
+ * A ranking funnel as the router runs it: the merge keeps the best `leafKeep` of the leaves' candidates,
+ * then each root stage scores the candidates it is given (`msPerCandidate` each, on a device of `watts`,
+ * on the query's critical path; a device is not a queue, like the merge) and passes on its `keep`.
+ */
+export interface RouterFunnel {
+  leafKeep: number;
+  rootStages: { keep: number; msPerCandidate: number; watts: number }[];
 }
 
 /**
@@ -152,7 +164,10 @@ class LeafPath {
   rotationMs = 0;
   transferMs = 0;
   cpuMs = 0;
+  /** Of `cpuMs`, a ranking funnel's re-ranking stage. */
+  rerankMs = 0;
   copy(p: LeafPath): void {
+    this.rerankMs = p.rerankMs;
     this.serviceMs = p.serviceMs;
     this.networkMs = p.networkMs;
     this.seekMs = p.seekMs;
@@ -323,11 +338,12 @@ export class Router implements LeafListener<PendingLeaf> {
         cacheHits: 0,
         failedLeaves: 0,
         coverage: 1,
-        path: { networkMs: 0, seekMs: 0, rotationMs: 0, transferMs: 0, cpuMs: 0, mergeMs: 0 },
+        path: { networkMs: 0, seekMs: 0, rotationMs: 0, transferMs: 0, cpuMs: 0, mergeMs: 0, rankMs: 0 },
         mostLeavesDoneMs: NaN,
         allLeavesDoneMs: NaN,
         cachedAnswer: null,
         repeatsEarlier: false,
+        ...(this.options.funnel ? { funnel: emptyFunnelWork() } : {}),
       },
       onDone,
     };
@@ -493,6 +509,11 @@ export class Router implements LeafListener<PendingLeaf> {
     out.energyJ += c.energyJ;
     out.cacheLookups += c.cacheLookups;
     out.cacheHits += c.cacheHits;
+    if (out.funnel) {
+      out.funnel.candidates += d.candidates;
+      out.funnel.firstCpuMs += c.cpuMs - c.rerankMs;
+      out.funnel.rerankCpuMs += c.rerankMs;
+    }
     if (this.machines.measuring) this.shardBusyMs[shard] += c.cpuMs + c.diskBusyMs;
     const hits = d.hits;
     const netBackMs = this.options.hops ? this.replyMs(hits) : 0;
@@ -503,6 +524,7 @@ export class Router implements LeafListener<PendingLeaf> {
     path.rotationMs = c.rotationMs;
     path.transferMs = c.transferMs;
     path.cpuMs = c.cpuMs;
+    path.rerankMs = c.rerankMs;
     p.netBackMs = netBackMs;
     p.hits = hits;
     if (!Number.isNaN(machineDoneMs)) {
@@ -729,10 +751,11 @@ export class Router implements LeafListener<PendingLeaf> {
     f.finished = true;
     this.leavesDone(f);
     const mergeMs = this.options.hops ? mergeCpuMs(this.options.hardware.cpu, f.hits) : 0;
+    const rankMs = f.out.funnel ? this.rootStages(f) : 0;
     const shards = this.options.shards;
     f.out.coverage = (shards - f.late - f.out.failedLeaves) / shards;
-    f.out.doneMs = (f.late > 0 ? f.deadlineAtMs : f.maxDoneMs) + mergeMs;
-    f.out.serviceMs = f.critical.serviceMs + mergeMs;
+    f.out.doneMs = (f.late > 0 ? f.deadlineAtMs : f.maxDoneMs) + mergeMs + rankMs;
+    f.out.serviceMs = f.critical.serviceMs + mergeMs + rankMs;
     const critical = f.out.path;
     critical.networkMs = f.critical.networkMs;
     critical.seekMs = f.critical.seekMs;
@@ -740,7 +763,29 @@ export class Router implements LeafListener<PendingLeaf> {
     critical.transferMs = f.critical.transferMs;
     critical.cpuMs = f.critical.cpuMs;
     critical.mergeMs = mergeMs;
+    critical.rankMs = rankMs;
     f.out.energyJ += busyJoules(this.options.hardware.cpu.wattsPerCore, mergeMs);
     f.onDone(f.out);
+  }
+
+  /** The funnel's stages at the root, after the merge: their time, booked in the outcome's funnel work. */
+  private rootStages(f: InFlight): number {
+    const work = f.out.funnel!;
+    const funnel = this.options.funnel!;
+    work.sentUp = f.hits;
+    work.criticalRerankMs = f.critical.rerankMs;
+    let candidates = Math.min(f.hits, funnel.leafKeep);
+    work.merged = candidates;
+    let totalMs = 0;
+    for (const stage of funnel.rootStages) {
+      const ms = candidates * stage.msPerCandidate;
+      work.rootIn.push(candidates);
+      work.rootMs.push(ms);
+      f.out.energyJ += busyJoules(stage.watts, ms);
+      totalMs += ms;
+      candidates = Math.min(candidates, stage.keep);
+    }
+    work.results = candidates;
+    return totalMs;
   }
 }

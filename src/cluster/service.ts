@@ -1,5 +1,5 @@
 import { errors, type Rng } from '../core/index.ts';
-import { recordDecoded, recordHits, recordTerms, tripleAt, type GlobalStats, type QueryWork, type SearchRequest } from '../index/index.ts';
+import { recordCandidates, recordDecoded, recordForward, recordHits, recordTerms, tripleAt, type GlobalStats, type QueryWork, type SearchRequest } from '../index/index.ts';
 
 /**
  * One query as the cluster sees it: the work of each shard, from real shard receipts (scaled to the
@@ -45,10 +45,13 @@ export interface LeafDemand {
   /** Modelled postings decoded. */
   postingsDecoded: number;
   hits: number;
+  /** With a ranking funnel: the share of `cpuMs` that is the re-ranking stage, and first-stage candidates (modelled). */
+  rerankCpuMs: number;
+  candidates: number;
 }
 
 export function newLeafDemand(maxTerms = 64): LeafDemand {
-  return { cpuMs: 0, reads: 0, readKeys: new Int32Array(maxTerms), readBytes: new Float64Array(maxTerms), touchedShare: 1, prefixReads: false, postingsDecoded: 0, hits: 0 };
+  return { cpuMs: 0, reads: 0, readKeys: new Int32Array(maxTerms), readBytes: new Float64Array(maxTerms), touchedShare: 1, prefixReads: false, postingsDecoded: 0, hits: 0, rerankCpuMs: 0, candidates: 0 };
 }
 
 /** The service-model seam: the index (receipts) or a synthetic distribution. */
@@ -87,6 +90,8 @@ export class SyntheticServiceModel implements ServiceModel {
     out.postingsDecoded = 0;
     out.touchedShare = 1;
     out.hits = this.hitsPerLeaf;
+    out.rerankCpuMs = 0;
+    out.candidates = 0;
   }
   private draw(): number {
     const s = this.spec;
@@ -129,9 +134,33 @@ export interface LeafCpuCost {
 export const SECOND_TIER_KEY = 1 << 29;
 
 /**
+ * A ranking funnel's leaf stages, as the cost model sizes them: a leaf keeps `candidates` by BM25 (the
+ * request's k), re-ranks them when `rerank`, and returns `keep`.
+ */
+export interface LeafFunnel {
+  candidates: number;
+  keep: number;
+  rerank: boolean;
+}
+
+/**
+ * Candidates a modelled shard has where the real one had `real` of at most `cap`: a real shard that
+ * filled its cap would fill it on the larger modelled index too; one that ran out of matching documents
+ * had all of them, and the modelled shard has that many times the index's scale (at most the cap).
+ */
+export function modelledCandidates(real: number, cap: number, scale: number): number {
+  return real >= cap ? cap : Math.min(cap, Math.round(real * scale));
+}
+
+/**
  * Leaf work from real receipts, scaled uniformly to the modelled index (every posting by modelled /
  * real documents, every byte by modelled / real index bytes). The cluster asks for a query's shards in
  * ascending order, so a cursor walks the query's sparse list of working shards.
+ *
+ * With a ranking funnel, a leaf's candidates and the hits it sends up are counted on the modelled index
+ * (`modelledCandidates`), and its re-ranking stage costs the forward-index entries the real shard read
+ * per candidate times the modelled candidates, each at the cost of a posting (a varint pair decoded and
+ * its term's weight looked up: the same work as decoding and scoring a posting).
  */
 export class IndexServiceModel implements ServiceModel {
   readonly kind = 'index';
@@ -142,6 +171,7 @@ export class IndexServiceModel implements ServiceModel {
     private readonly cpu: LeafCpuCost,
     /** Receipts are of prefixes (the searcher terminates early). */
     private readonly prefixReads = false,
+    private readonly funnel: LeafFunnel | null = null,
   ) {}
   demand(q: PreparedQuery, shard: number, out: LeafDemand): void {
     const t = q.termCount;
@@ -158,6 +188,8 @@ export class IndexServiceModel implements ServiceModel {
       out.touchedShare = 1;
       out.postingsDecoded = 0;
       out.hits = 0;
+      out.rerankCpuMs = 0;
+      out.candidates = 0;
       out.cpuMs = (t * this.cpu.nsPerTerm + this.cpu.nsPerRequest) / 1e6;
       return;
     }
@@ -185,6 +217,21 @@ export class IndexServiceModel implements ServiceModel {
     out.postingsDecoded = decoded;
     out.hits = recordHits(qw, k);
     out.cpuMs = (decoded * this.cpu.nsPerPosting + t * this.cpu.nsPerTerm + this.cpu.nsPerRequest) / 1e6;
+    out.rerankCpuMs = 0;
+    out.candidates = 0;
+    if (this.funnel) this.funnelDemand(qw, k, out);
+  }
+
+  private funnelDemand(qw: QueryWork, k: number, out: LeafDemand): void {
+    const f = this.funnel!;
+    const real = f.rerank ? recordCandidates(qw, k) : recordHits(qw, k);
+    const candidates = modelledCandidates(real, f.candidates, this.scale.postings);
+    out.candidates = candidates;
+    out.hits = Math.min(f.keep, candidates);
+    if (f.rerank && real > 0) {
+      out.rerankCpuMs = ((recordForward(qw, k) / real) * candidates * this.cpu.nsPerPosting) / 1e6;
+      out.cpuMs += out.rerankCpuMs;
+    }
   }
 }
 
@@ -253,6 +300,8 @@ export class PerTermServiceModel implements ServiceModel {
     out.prefixReads = this.searcher.budgetPerShard !== null;
     out.touchedShare = this.touched;
     out.postingsDecoded = this.decoded;
+    out.rerankCpuMs = 0;
+    out.candidates = 0;
     out.hits = this.hits;
     out.cpuMs = (this.decoded * this.cpu.nsPerPosting + q.termCount * this.cpu.nsPerTerm + this.cpu.nsPerRequest) / 1e6;
   }

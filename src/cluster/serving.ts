@@ -36,6 +36,35 @@ export interface QueryOutcome {
   repeatsEarlier: boolean;
   /** The documents the answer returned, where the serving model learns them as it answers (the live cluster). */
   hitIds?: readonly string[];
+  /** With a ranking funnel: the query's work stage by stage. */
+  funnel?: FunnelWork;
+}
+
+/**
+ * A query's work in a ranking funnel, summed over the leaves that answered in time: the first stage
+ * (BM25 top k on each leaf), the re-ranking stage on the leaves, the candidates sent up and each stage
+ * at the root.
+ */
+export interface FunnelWork {
+  /** First-stage candidates over all leaves (modelled). */
+  candidates: number;
+  /** Leaf core time of the first stage and of the re-ranking stage, over all leaves. */
+  firstCpuMs: number;
+  rerankCpuMs: number;
+  /** The critical leaf's re-ranking time (a part of `path.cpuMs`). */
+  criticalRerankMs: number;
+  /** Candidates the leaves sent up to the root, the merge kept, and the query returned. */
+  sentUp: number;
+  merged: number;
+  results: number;
+  /** Per root stage: the candidates it scored and its time (their sum is `path.rankMs`). */
+  rootIn: number[];
+  rootMs: number[];
+}
+
+/** A query's funnel work before any leaf answered. */
+export function emptyFunnelWork(): FunnelWork {
+  return { candidates: 0, firstCpuMs: 0, rerankCpuMs: 0, criticalRerankMs: 0, sentUp: 0, merged: 0, results: 0, rootIn: [], rootMs: [] };
 }
 
 /** An answer a result cache kept. */
@@ -54,6 +83,8 @@ export interface CriticalPath {
   transferMs: number;
   cpuMs: number;
   mergeMs: number;
+  /** Ranking stages at the root after the merge (a funnel's final model; 0 without one). */
+  rankMs: number;
 }
 
 /** What an update policy may charge to the serving machines (applying a change). */

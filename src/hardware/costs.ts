@@ -1,4 +1,4 @@
-import type { CpuProfile, DiskProfile, MemoryProfile, NetworkProfile } from './profiles.ts';
+import type { ComputeDevice, CpuProfile, DiskProfile, MemoryProfile, NetworkProfile } from './profiles.ts';
 
 /**
  * The cost model (docs/DESIGN.md section 3): pure functions from work to milliseconds or joules. Nothing here
@@ -23,6 +23,11 @@ export function leafCpuMs(c: CpuProfile, postings: number, terms: number): numbe
 /** Router CPU to merge `hits` shard hits into the top k. */
 export function mergeCpuMs(c: CpuProfile, hits: number): number {
   return (hits * c.nsPerMergedHit + c.nsPerRequest) / 1e6;
+}
+
+/** A ranking model on `device`: milliseconds per candidate it scores, at the device's peak. */
+export function modelMsPerCandidate(device: ComputeDevice, opsPerCandidate: number): number {
+  return (opsPerCandidate / device.opsPerS) * 1000;
 }
 
 /** One network hop carrying `bytes`: latency plus serialization on the link. */

@@ -1,6 +1,6 @@
-export { CPUS, DISKS, HARDWARE_PRESETS, HARDWARE_PRESET_NAMES, MEMORIES, NETWORKS } from './profiles.ts';
+export { COMPUTE_DEVICES, COMPUTE_DEVICE_NAMES, CPUS, DISKS, HARDWARE_PRESETS, HARDWARE_PRESET_NAMES, MEMORIES, NETWORKS } from './profiles.ts';
 export { checkHardware, hardwarePreset, isHardwareFile, readHardwareFile } from './file.ts';
-export type { CpuProfile, DiskProfile, HardwarePreset, MemoryProfile, NetworkProfile } from './profiles.ts';
+export type { ComputeDevice, CpuProfile, DiskProfile, HardwarePreset, MemoryProfile, NetworkProfile } from './profiles.ts';
 export {
   HIT_BYTES,
   MESSAGE_OVERHEAD_BYTES,
@@ -11,5 +11,6 @@ export {
   leafCpuMs,
   memoryReadMs,
   mergeCpuMs,
+  modelMsPerCandidate,
   networkMs,
 } from './costs.ts';

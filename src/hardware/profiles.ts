@@ -157,6 +157,38 @@ export const CPUS: Record<string, CpuProfile> = {
   },
 };
 
+/**
+ * A device a ranking model runs on (the funnel's final stage): its peak operations a second (one
+ * multiply or add) and its power while busy. Peak figures: what a stage costs at full utilisation, the
+ * cheapest it can be.
+ */
+export interface ComputeDevice {
+  name: string;
+  opsPerS: number;
+  watts: number;
+}
+
+export const COMPUTE_DEVICES: Record<string, ComputeDevice> = {
+  /**
+   * The 2001 machine's two Pentium III cores at 1 GHz with SSE: an add and a multiply unit, each two
+   * single-precision lanes a cycle, so 4 operations a cycle a core (Intel, "IA-32 Intel Architecture
+   * Optimization Reference Manual", 2001, on SSE throughput): 8e9 a second; 2 x 31 W (cpu-2001).
+   */
+  'cpu-2001': { name: 'cpu-2001', opsPerS: 2 * 1e9 * 4, watts: 2 * 31 },
+  /**
+   * The modern machine's 32 cores (cpu-2024, AMD EPYC 9004 class at about 3.5 GHz): two 256-bit FMA
+   * pipes a core (AVX-512 runs on them in two halves), 2 x 8 lanes x 2 operations = 32 a cycle:
+   * 32 x 3.5e9 x 32 = 3.6e12 a second; 32 x 3.75 W.
+   */
+  'cpu-2024': { name: 'cpu-2024', opsPerS: 32 * 3.5e9 * 32, watts: 32 * 3.75 },
+  /**
+   * One NVIDIA A100 SXM: 312 TFLOPS dense FP16/BF16 on its tensor cores, 400 W (NVIDIA, "A100 Tensor
+   * Core GPU" datasheet, 2020).
+   */
+  a100: { name: 'a100', opsPerS: 312e12, watts: 400 },
+};
+export const COMPUTE_DEVICE_NAMES = Object.keys(COMPUTE_DEVICES);
+
 export const NETWORKS: Record<string, NetworkProfile> = {
   /**
    * 100 Mbit/s Ethernet to each rack machine (Barroso et al. 2003: 100 Mbps to the servers, gigabit

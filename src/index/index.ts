@@ -2,15 +2,17 @@ export { DEFAULT_BM25, Bm25Scorer, idf, validateBm25 } from './bm25.ts';
 export type { Bm25Params, CollectionStats } from './bm25.ts';
 export { ByteWriter, readVarint } from './bytes.ts';
 export { BLOCK_SIZE, END_DOC, PostingCursor, encodePostings } from './postings.ts';
-export { analyzeQuery, mergeTerms, MATCH_MODES } from './query.ts';
-export type { MatchMode, SearchRequest, WeightedTerm } from './query.ts';
+export { analyzeQuery, mergeTerms, MATCH_MODES, RM3_DEFAULTS, resultCount } from './query.ts';
+export type { MatchMode, RerankRequest, SearchRequest, WeightedTerm } from './query.ts';
 export { SEGMENT_FORMAT_VERSION, Segment, SegmentBuilder } from './segment.ts';
 export { ShardGroup } from './shardGroup.ts';
 export type { ShardInfo } from './shardGroup.ts';
 export { ShardIndex, planQuery, sumStats } from './shardIndex.ts';
 export type { AnalyzedDoc, GlobalStats, QueryPlan, ShardIndexOptions, ShardResult, ShardStats } from './shardIndex.ts';
 export {
+  DENSE_CANDIDATES,
   DENSE_DECODED,
+  DENSE_FORWARD,
   DENSE_HITS,
   GroupWorkWriter,
   RECORD_HEAD,
@@ -18,7 +20,9 @@ export {
   WORK_HEAD,
   denseWork,
   packWork,
+  recordCandidates,
   recordDecoded,
+  recordForward,
   recordHits,
   recordTerms,
   tripleAt,

@@ -22,6 +22,38 @@ export interface SearchRequest {
    * terms + q for term q's second-tier list (another list, so another read).
    */
   tiered?: boolean;
+  /**
+   * A re-ranking stage on the shard (the ranking funnel's second stage): the shard's top `k` by BM25 are
+   * its candidates, rescored from its forward index; it returns its best `rerank.keep` by the new score.
+   */
+  rerank?: RerankRequest;
+}
+
+/**
+ * RM3 pseudo-relevance feedback as a re-ranker (Lavrenko and Croft, "Relevance-based language models",
+ * SIGIR 2001; RM3 as Abdul-Jaleel et al., "UMass at TREC 2004"): a relevance model from the shard's top
+ * `fbDocs` candidates, its `fbTerms` heaviest terms mixed with the query at `originalWeight`, and every
+ * candidate rescored by BM25 with the mixed query.
+ */
+export interface RerankRequest {
+  kind: 'rm3';
+  /** Candidates the shard keeps and returns (<= the request's k). */
+  keep: number;
+  fbDocs: number;
+  fbTerms: number;
+  /** The original query's share of the mixed query, in [0, 1]; 1 adds no signal (BM25's own order). */
+  originalWeight: number;
+}
+
+/**
+ * Anserini's RM3 defaults (SearchCollection's -rm3.fbDocs 10, -rm3.fbTerms 10,
+ * -rm3.originalQueryWeight 0.5; Lin et al., "Toward reproducible baselines", ECIR 2016).
+ */
+export const RM3_DEFAULTS = { fbDocs: 10, fbTerms: 10, originalWeight: 0.5 } as const;
+
+/** How many hits a shard returns for a request, and the router keeps: the re-ranker's keep, else k. */
+export function resultCount(r: SearchRequest): number {
+  return r.rerank ? Math.min(r.k, r.rerank.keep) : r.k;
 }
 
 /**

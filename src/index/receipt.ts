@@ -4,13 +4,16 @@
  * here (round trip: tests/index/receipt.test.ts):
  *
  * 1. Dense, one shard and one request (`workStride(terms)` numbers): postings decoded, hits returned,
- *    then per request term its postings and encoded bytes on the shard. The evaluation adds into it
- *    segment by segment (`DENSE_*` offsets).
+ *    candidates re-ranked and forward-index entries read (0 without a re-ranking stage), then per
+ *    request term its postings and encoded bytes on the shard. The evaluation adds into it segment by
+ *    segment (`DENSE_*` offsets).
  * 2. Group, many requests over the shards one thread holds (Float64, sent to the main thread): per
- *    request the count n, then n shard records (shard id, decoded, hits, m, then m term triples (term
- *    index, postings, bytes)) for the shards holding a term of the request, terms with postings only.
+ *    request the count n, then n shard records (shard id, decoded, hits, candidates, forward entries, m,
+ *    then m term triples (term index, postings, bytes)) for the shards holding a term of the request,
+ *    terms with postings only.
  * 3. `QueryWork`, one request over every shard (Float32, cached): the shards (ascending) and, for the
- *    k-th, from `offsets[k]`, its record: decoded, hits, m, then m term triples.
+ *    k-th, from `offsets[k]`, its record: decoded, hits, candidates, forward entries, m, then m term
+ *    triples.
  *
  * Single precision keeps a receipt cache small: counts and byte sizes below 2^24 (16.7 M) are exact,
  * larger ones round to 1 part in 10^7, far below what the cost model can tell apart.
@@ -26,8 +29,12 @@ import { mergeTopK, type Hit } from './topk.ts';
  */
 export interface Receipt {
   terms: number;
-  /** Hits this shard returned (at most k). */
+  /** Hits this shard returned (at most k; with a re-ranking stage, at most what it keeps). */
   hits: number;
+  /** First-stage candidates the shard's re-ranking stage rescored (0 without one). */
+  candidates: number;
+  /** Forward-index entries (a document's term and frequency) the re-ranking stage read (0 without one). */
+  forwardEntries: number;
   postings: number;
   bytes: number;
   decoded: number;
@@ -40,15 +47,19 @@ export interface Receipt {
 export const DENSE_DECODED = 0;
 /** Dense layout: hits the shard returned. */
 export const DENSE_HITS = 1;
+/** Dense layout: first-stage candidates re-ranked. */
+export const DENSE_CANDIDATES = 2;
+/** Dense layout: forward-index entries the re-ranking read. */
+export const DENSE_FORWARD = 3;
 /** Dense layout: numbers before the per-term pairs (postings, bytes). */
-export const WORK_HEAD = 2;
+export const WORK_HEAD = 4;
 /** Numbers one dense receipt takes for a request of `terms` terms. */
 export function workStride(terms: number): number {
   return WORK_HEAD + 2 * terms;
 }
 
-/** Numbers before the term triples of a shard's record (decoded, hits, m). */
-export const RECORD_HEAD = 3;
+/** Numbers before the term triples of a shard's record (decoded, hits, candidates, forward entries, m). */
+export const RECORD_HEAD = 5;
 /** Numbers a term triple takes (term index, postings, bytes). */
 export const TERM_TRIPLE = 3;
 
@@ -80,6 +91,8 @@ export class GroupWorkWriter {
     out.push(shardId);
     out.push(dense[DENSE_DECODED]);
     out.push(dense[DENSE_HITS]);
+    out.push(dense[DENSE_CANDIDATES]);
+    out.push(dense[DENSE_FORWARD]);
     const mAt = out.length;
     out.push(0);
     let m = 0;
@@ -118,7 +131,8 @@ export function unpackWork(requests: readonly SearchRequest[], parts: readonly F
       const n = p[at[i]++];
       for (let k = 0; k < n; k++) {
         const shard = p[at[i]];
-        const len = RECORD_HEAD + TERM_TRIPLE * p[at[i] + 3];
+        // The record follows the shard id; its last head number is m.
+        const len = RECORD_HEAD + TERM_TRIPLE * p[at[i] + RECORD_HEAD];
         if (shard >= slotPart.length) {
           const grow = Math.max(shard + 1, 2 * slotPart.length);
           const part = new Int32Array(grow).fill(-1);
@@ -177,9 +191,17 @@ export function recordDecoded(w: QueryWork, k: number): number {
 export function recordHits(w: QueryWork, k: number): number {
   return w.work[w.offsets[k] + 1];
 }
+/** First-stage candidates the k-th listed shard re-ranked (0 without a re-ranking stage). */
+export function recordCandidates(w: QueryWork, k: number): number {
+  return w.work[w.offsets[k] + 2];
+}
+/** Forward-index entries the k-th listed shard's re-ranking read. */
+export function recordForward(w: QueryWork, k: number): number {
+  return w.work[w.offsets[k] + 3];
+}
 /** Terms with postings in the k-th listed shard's record. */
 export function recordTerms(w: QueryWork, k: number): number {
-  return w.work[w.offsets[k] + 2];
+  return w.work[w.offsets[k] + RECORD_HEAD - 1];
 }
 /** Position of the j-th term triple of the record at `r` (= offsets[k]): term index, postings, bytes. */
 export function tripleAt(r: number, j: number): number {
@@ -194,6 +216,8 @@ export function denseWork(w: QueryWork, shardCount: number, terms: number): Floa
     const r = w.offsets[k];
     out[s * stride + DENSE_DECODED] = recordDecoded(w, k);
     out[s * stride + DENSE_HITS] = recordHits(w, k);
+    out[s * stride + DENSE_CANDIDATES] = recordCandidates(w, k);
+    out[s * stride + DENSE_FORWARD] = recordForward(w, k);
     for (let j = 0; j < recordTerms(w, k); j++) {
       const at = tripleAt(r, j);
       const t = w.work[at];
@@ -208,6 +232,8 @@ export function denseWork(w: QueryWork, shardCount: number, terms: number): Floa
 export function packWork(r: Receipt, out: Float64Array, at: number): void {
   out[at + DENSE_DECODED] = r.decoded;
   out[at + DENSE_HITS] = r.hits;
+  out[at + DENSE_CANDIDATES] = r.candidates;
+  out[at + DENSE_FORWARD] = r.forwardEntries;
   for (let j = 0; j < r.termPostings.length; j++) {
     out[at + WORK_HEAD + 2 * j] = r.termPostings[j];
     out[at + WORK_HEAD + 2 * j + 1] = r.termBytes[j];

@@ -1,5 +1,5 @@
 import { Analyzer } from '../analysis/index.ts';
-import type { SearchRequest } from './query.ts';
+import { resultCount, type SearchRequest } from './query.ts';
 import { GroupWorkWriter, workStride } from './receipt.ts';
 import { TopK, type Hit } from './topk.ts';
 import { planQuery, type GlobalStats, type PresentTerms, type ShardIndex, type ShardResult, type ShardStats } from './shardIndex.ts';
@@ -153,7 +153,7 @@ export class ShardGroup {
       const stride = workStride(width(r));
       const plan = shards.length > 0 ? planQuery(r, globals[q], this.bm25) : null;
       // The group's top k, offered each shard's: the same as merging the shards' sorted lists.
-      const top = hits ? new TopK(r.k) : undefined;
+      const top = hits ? new TopK(resultCount(r)) : undefined;
       for (let k = 0; k < shards.length; k++) {
         scratch.fill(0, 0, stride);
         this.shard(shards[k]).searchPacked(r, globals[q], scratch, 0, terms[k], plan!, top);

@@ -5,7 +5,8 @@ import type { SearchRequest } from './query.ts';
 import { Segment, SegmentBuilder } from './segment.ts';
 import type { StorageSpec } from './storage.ts';
 import { TopK, type Hit } from './topk.ts';
-import { DENSE_DECODED, DENSE_HITS, WORK_HEAD, workStride, type Receipt } from './receipt.ts';
+import { DENSE_CANDIDATES, DENSE_DECODED, DENSE_FORWARD, DENSE_HITS, WORK_HEAD, workStride, type Receipt } from './receipt.ts';
+import { rm3Rerank, type ForwardSource } from './rerank.ts';
 
 /** A document ready for indexing: its id and its index terms in text order. */
 export interface AnalyzedDoc {
@@ -249,6 +250,8 @@ export class ShardIndex {
     const receipt: Receipt = {
       terms: nq,
       hits: heap.size,
+      candidates: packed[DENSE_CANDIDATES],
+      forwardEntries: packed[DENSE_FORWARD],
       postings: 0,
       bytes: 0,
       decoded: packed[DENSE_DECODED],
@@ -323,9 +326,34 @@ export class ShardIndex {
       }
     }
     this.lastScored = scratch.scored;
+    if (req.rerank) return this.rerank(req, global, plan, heap, out, at);
     out[at + DENSE_HITS] = heap.size;
     return heap;
   }
+
+  /** The funnel's second stage on this shard: the first stage's candidates rescored (rerank.ts). */
+  private rerank(req: SearchRequest, global: GlobalStats, plan: QueryPlan, candidates: TopK, out: Float64Array, at: number): TopK {
+    const kept = SHARED_RERANKED.reset(req.rerank!.keep);
+    const list = candidates.sorted();
+    const entries = rm3Rerank(this.forward, req, plan.weights, plan.scorer, global, list, kept);
+    out[at + DENSE_CANDIDATES] = list.length;
+    out[at + DENSE_FORWARD] = entries;
+    out[at + DENSE_HITS] = kept.size;
+    return kept;
+  }
+
+  /** This shard's documents' forward vectors and statistics, for a re-ranker. */
+  private readonly forward: ForwardSource = {
+    locate: (id) => {
+      const l = this.loc.get(id);
+      invariant(l !== undefined, `candidate ${id} is a live document`);
+      const seg = this.bySerial.get(Math.floor(l / LOC_SCALE));
+      invariant(seg, `segment of ${id}`);
+      return { seg, local: l % LOC_SCALE };
+    },
+    liveDf: (term) => this.liveDf(term),
+    liveDocs: () => this.docCount,
+  };
 
   close(): void {
     for (const s of this.segments) s.close();
@@ -417,6 +445,7 @@ class SearchScratch {
 
 /** The thread's evaluation buffers (see `evaluate`). */
 const SHARED_HEAP = new TopK(10);
+const SHARED_RERANKED = new TopK(10);
 const SHARED_SCRATCH = new SearchScratch();
 
 /**

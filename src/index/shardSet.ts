@@ -2,7 +2,7 @@ import { Analyzer, type AnalyzerOptions } from '../analysis/index.ts';
 import { errors, shardOf, staticRankKey } from '../core/index.ts';
 import { readCorpus, type CorpusOptions } from '../corpus/index.ts';
 import { DEFAULT_BM25, validateBm25, type Bm25Params } from './bm25.ts';
-import type { SearchRequest } from './query.ts';
+import { resultCount, type SearchRequest } from './query.ts';
 import type { QueryWork, Receipt } from './receipt.ts';
 import type { ShardInfo } from './shardGroup.ts';
 import { ShardIndex, sumStats, type AnalyzedDoc, type GlobalStats, type ShardResult, type ShardStats } from './shardIndex.ts';
@@ -180,7 +180,7 @@ export function mergeShardResults(requests: readonly SearchRequest[], perShard: 
   return requests.map((r, q) => ({
     hits: mergeTopK(
       perShard.map((s) => s[q].hits),
-      r.k,
+      resultCount(r),
     ),
     receipts: perShard.map((s) => s[q].receipt),
   }));

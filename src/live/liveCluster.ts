@@ -176,7 +176,7 @@ export class LiveCluster implements ServingModel {
     let last = 0;
     for (let s = 1; s < answers.length; s++) if (f.leafDoneMs[s] > f.leafDoneMs[last]) last = s;
     const c = answers[last];
-    const path: CriticalPath = { networkMs: 0, seekMs: c.seekMs, rotationMs: c.rotationMs, transferMs: c.transferMs, cpuMs: c.cpuMs, mergeMs };
+    const path: CriticalPath = { networkMs: 0, seekMs: c.seekMs, rotationMs: c.rotationMs, transferMs: c.transferMs, cpuMs: c.cpuMs, mergeMs, rankMs: 0 };
     let seeks = 0;
     let bytesRead = 0;
     let postingsDecoded = 0;

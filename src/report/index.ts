@@ -1,5 +1,5 @@
-export { RUN_FORMAT_VERSION, formatBytes, liveRows, runSummaryRows } from './run.ts';
-export type { ExpansionStudy, IndexReport, LiveReport, RunReport, UpdateRateStudy } from './run.ts';
+export { RUN_FORMAT_VERSION, formatBytes, funnelRows, liveRows, runSummaryRows } from './run.ts';
+export type { ExpansionStudy, FunnelReport, FunnelStageRow, IndexReport, LiveReport, RunReport, UpdateRateStudy } from './run.ts';
 export { PATH_PARTS, RATE_STUDY_HEADER, STUDY_HEADER, diffRows, formatChange, formatMetric, pathRows, rateStudyRows, studyRows } from './tables.ts';
 export { SWEEP_FORMAT_VERSION, layoutText, sweepPointHeader, sweepPointRows } from './sweep.ts';
 export type { Bottleneck, RunSummary, SweepPoint, SweepReport } from './sweep.ts';

@@ -9,7 +9,7 @@ import type { ReplayResult, TraceLoad } from '../workload/index.ts';
  * 5: fanOut (one leaf, 95 % of leaves and all leaves: The Tail at Scale's Table 1); leafRequests.bothStartedShare
  * (tied requests); cluster.router.tie and cluster.faults.stalls.
  */
-export const RUN_FORMAT_VERSION = 5;
+export const RUN_FORMAT_VERSION = 6;
 
 /** The modelled index beside the real one it was measured on (docs/DESIGN.md section 2, Scale). */
 export interface IndexReport {
@@ -57,12 +57,65 @@ export interface RunReport extends ReplayResult {
   /** The expansion applied (index service): policy and the mean terms per query it produced. */
   expansion: { policy: string; senses: string; maxTerms: number; weight: number; meanTerms: number } | null;
   receiptCache: { hits: number; misses: number } | null;
+  /** A ranking funnel's stages (scenario.funnel), a measured query on average; null without one. */
+  funnel: FunnelReport | null;
   /** Present when the run was live (`searchsim live`): the shards on worker threads in wall-clock time. */
   live?: LiveReport;
   /** Present when the run was asked for an expansion study. */
   expansionStudy?: ExpansionStudy;
   /** Present when the run was asked for an update-rate study. */
   updateRateStudy?: UpdateRateStudy;
+}
+
+/**
+ * A ranking funnel's stages, a measured query on average: candidates in and out (over all leaves for a
+ * leaf stage), the time on the query's critical path and its share of the mean latency, the core (or
+ * device) time summed over every machine that ran it, and its energy. Queueing is the rest of the latency.
+ */
+export interface FunnelReport {
+  stages: FunnelStageRow[];
+  queueingShare: number;
+}
+
+export interface FunnelStageRow {
+  /** kind:keep as written, or "send + merge" for the candidates' trip to the root. */
+  stage: string;
+  where: 'leaves' | 'root';
+  /** null for the first stage: it reads the whole index (`index.modelledDocs` documents). */
+  candidatesIn: number | null;
+  candidatesOut: number;
+  latencyMs: number;
+  latencyShare: number;
+  cpuMsPerQuery: number;
+  energyJPerQuery: number;
+  /** Where a root model runs (device name); null on the leaves' cores. */
+  device: string | null;
+  /**
+   * A root model's devices kept busy at the run's throughput (its time a query x queries a second): how
+   * many it needs at least. The model does not queue for its device (like the merge), so past one device
+   * the latency is what that many devices would give. null on the leaves.
+   */
+  devicesBusy: number | null;
+}
+
+/** The funnel table: one row a stage. */
+export function funnelRows(f: FunnelReport): string[][] {
+  const n = (x: number | null) => (x === null ? 'all' : Math.round(x).toLocaleString('en-US'));
+  return [
+    ['stage', 'runs on', 'candidates in', 'out', 'critical path ms', 'share of latency', 'CPU ms a query', 'energy J a query', 'devices busy'],
+    ...f.stages.map((s) => [
+      s.stage,
+      s.where === 'root' ? `root${s.device ? ` (${s.device})` : ''}` : 'leaves',
+      n(s.candidatesIn),
+      n(s.candidatesOut),
+      fmtMs(s.latencyMs),
+      pct(s.latencyShare),
+      fmtMs(s.cpuMsPerQuery),
+      s.energyJPerQuery.toPrecision(3),
+      s.devicesBusy === null ? '' : s.devicesBusy.toPrecision(3),
+    ]),
+    ['queueing', '', '', '', '', pct(f.queueingShare), '', '', ''],
+  ];
 }
 
 /** What only a live run reports. */
@@ -193,7 +246,7 @@ export function runSummaryRows(r: RunReport): [string, string][] {
   const cp = r.criticalPath.share;
   rows.push([
     'where the time goes',
-    `seek ${pct(cp.seek)}, rotation ${pct(cp.rotation)}, transfer ${pct(cp.transfer)}, CPU ${pct(cp.cpu)}, merge ${pct(cp.merge)}, network ${pct(cp.network)}, queueing ${pct(cp.queueing)}`,
+    `seek ${pct(cp.seek)}, rotation ${pct(cp.rotation)}, transfer ${pct(cp.transfer)}, CPU ${pct(cp.cpu)}, merge ${pct(cp.merge)}${cp.rank > 0 ? `, ranking ${pct(cp.rank)}` : ''}, network ${pct(cp.network)}, queueing ${pct(cp.queueing)}`,
   ]);
   if (r.cluster.searcher) {
     rows.push(['searcher', `early termination: ${r.cluster.searcher.matchBudget.toLocaleString('en-US')} matches a query (${r.cluster.searcher.order} order${r.cluster.searcher.firstTierShare !== null ? `, first tier ${(r.cluster.searcher.firstTierShare * 100).toFixed(0)} %` : ''}); lists ${r.cluster.listSizes}`]);

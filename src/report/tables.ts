@@ -53,13 +53,16 @@ export const PATH_PARTS = [
   ['transfer', 'disk transfer'],
   ['cpu', 'CPU (leaf)'],
   ['merge', 'merge (router)'],
+  ['rank', 'ranking (root)'],
   ['network', 'network'],
   ['queueing', 'queueing'],
 ] as const;
 
 /** Rows of where the time goes, one column per run: mean ms and share of the latency. */
 export function pathRows(runs: readonly Pick<RunReport, 'criticalPath'>[]): string[][] {
-  return PATH_PARTS.map(([k, label]) => [label, ...runs.map((r) => `${formatMetric('ms', r.criticalPath.meanMs[k]).padStart(7)} ms  ${(r.criticalPath.share[k] * 100).toFixed(1).padStart(5)} %`)]);
+  // The root's ranking stages exist only with a funnel: shown when some run has them.
+  const parts = PATH_PARTS.filter(([k]) => k !== 'rank' || runs.some((r) => r.criticalPath.meanMs.rank > 0));
+  return parts.map(([k, label]) => [label, ...runs.map((r) => `${formatMetric('ms', r.criticalPath.meanMs[k]).padStart(7)} ms  ${(r.criticalPath.share[k] * 100).toFixed(1).padStart(5)} %`)]);
 }
 
 /** Rows of a comparison: metric, baseline, contender and the change in percent. */

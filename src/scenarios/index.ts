@@ -23,3 +23,5 @@ export { LIVE_LIMITS, LIVE_WATCHDOG_MS, live } from './live.ts';
 export type { LiveOptions, LiveRunReport } from './live.ts';
 export { calibrateFor, calibrationQueries, hardwareFileOf, validate } from './validate.ts';
 export type { ValidateOptions } from './validate.ts';
+export { FUNNEL_STAGE_KINDS, MAX_STAGE_KEEP, RANKING_MODELS, RANKING_MODEL_NAMES, funnelPlan, funnelProblems, parseStages, stageLabel } from './funnel.ts';
+export type { FunnelPlan, FunnelStage } from './funnel.ts';

@@ -169,6 +169,7 @@ function checkLiveSupport(source: string, s: Scenario): void {
     ['faults.detectionMs', f?.detectionMs],
     ['faults.queriesOfDeath', f?.queriesOfDeath],
     ['searcher', s.searcher],
+    ['funnel', s.funnel],
   ];
   for (const [field, value] of unsupported) {
     if (value !== undefined) throw scenarioError(source, field, `live mode does not run this section yet (it runs shards, replicas, disk or memory mode, expansion, updates, slow machines, stalls and the workload); run it with "searchsim run", or remove it`);

@@ -7,6 +7,7 @@ import { HARDWARE_PRESET_NAMES } from '../hardware/index.ts';
 import { MATCH_MODES } from '../index/index.ts';
 import { TRACE_FORMATS } from '../workload/index.ts';
 import { SLO_SHAPE, tryParseSlo } from './slo.ts';
+import { FunnelStageSchema, funnelProblems } from './funnel.ts';
 
 const posInt = z.number().int().positive();
 const posNum = z.number().positive();
@@ -159,6 +160,10 @@ export const ScenarioSchema = z
       })
       .strict()
       .optional(),
+    funnel: z
+      .array(FunnelStageSchema)
+      .optional()
+      .describe('A ranking funnel (docs/EXPERIMENTS.md, "The ranking funnel"): bm25 first on the leaves, then rm3 re-ranking on the leaves, then model stages at the root; each keeps at most what it gets, and the last one\'s are the answer (instead of workload.k).'),
     router: z
       .object({
         deadlineMs: posNum
@@ -332,6 +337,7 @@ export const ScenarioSchema = z
     if (s.crawl && !s.updates?.generate) {
       ctx.addIssue({ code: 'custom', path: ['crawl'], input: undefined, message: 'needs updates.generate (the pages\' change rates)' });
     }
+    if (s.funnel) for (const p of funnelProblems(s.funnel)) ctx.addIssue({ code: 'custom', path: p.index >= 0 ? ['funnel', p.index] : ['funnel'], input: undefined, message: p.message });
     const machines = s.cluster.shards * s.cluster.replicas;
     if (machines > MAX_MACHINES) {
       ctx.addIssue({ code: 'custom', path: ['cluster', 'replicas'], input: s.cluster.replicas, message: `makes ${machines} machines with ${s.cluster.shards} shards; at most ${MAX_MACHINES} are modelled` });

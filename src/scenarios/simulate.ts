@@ -43,6 +43,7 @@ import { BRIN_PAGE_INDEX_BYTES_PER_DOC, PACKAGE_ROOT } from './constants.ts';
 import { resolvePath, scenarioError, type LoadedScenario } from './load.ts';
 import type { RunCache } from './runCache.ts';
 import { searcherOf, type Searcher } from './searcher.ts';
+import { funnelPlan, funnelReport, type FunnelPlan } from './funnel.ts';
 import { QPS_RANGE, type Scenario } from './schema.ts';
 
 /** The bundled trace used when a scenario names none. */
@@ -214,6 +215,7 @@ export async function simulate(loaded: LoadedScenario, options: SimulateOptions 
 async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx: RunContext): Promise<RunReport> {
   const s = applyOverrides(loaded.scenario, options);
   const hw = hardwarePreset(s.cluster.hardware);
+  const funnel = funnelOf(loaded.source, s, hw);
   const clusterOptions: ClusterOptions = {
     shards: s.cluster.shards,
     replicas: s.cluster.replicas,
@@ -235,6 +237,7 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
     queriesOfDeath: s.faults?.queriesOfDeath,
     canaries: s.router?.canaries,
     probation: s.router?.probation,
+    funnel: funnel?.router,
   };
 
   const traceOptions = { format: s.workload.traceFormat, skipInvalid: options.skipInvalid };
@@ -267,11 +270,12 @@ async function simulateIn(loaded: LoadedScenario, options: SimulateOptions, ctx:
       checkMemoryFit(loaded.source, s, index, hw.memory.ramBytes - hw.memory.reservedBytes, hw.name);
       const analyzer = new Analyzer(s.analyzer);
       const realBudget = searcher.realBudgetPerShard(realDocs, index.modelledDocs);
-      service = serviceFor(s, index, realIndexBytes, hw.cpu, () => ctx.webScale(s.analyzer, index!.modelledDocs), ctx.receipts(shards), searcher);
+      service = serviceFor(s, index, realIndexBytes, hw.cpu, () => ctx.webScale(s.analyzer, index!.modelledDocs), ctx.receipts(shards), searcher, funnel);
       const e = s.expansion;
       const expander = e.policy === 'none' ? null : await ctx.expander(shardSpec, options.threads ?? s.cluster.shardThreads, e);
       queryPreparer = new QueryPreparer(shards, analyzer, {
-        k: s.workload.k,
+        k: funnel ? funnel.k : s.workload.k,
+        rerank: funnel?.rerank,
         mode: s.workload.match,
         rewrite: expander ? (terms) => expander.expandTerms(terms, e.maxTerms).map((t) => ({ term: t.term, weight: t.weight })) : undefined,
         hits: s.updates !== undefined,
@@ -359,7 +363,7 @@ export function reportOf(
     workload: {
       arrival: s.workload.arrival,
       trace: s.service.kind === 'index' ? (s.workload.trace ?? 'workloads/trec-2005-efficiency/queries.jsonl') : (s.workload.trace ?? null),
-      k: s.workload.k,
+      k: resultsOf(s),
       match: s.workload.match,
       skippedLines: trace?.load.skippedLines ?? 0,
       traceLoad: trace?.load ?? null,
@@ -367,14 +371,32 @@ export function reportOf(
     expansion: s.service.kind === 'index' ? { ...s.expansion, meanTerms: prepared?.meanTerms ?? 0 } : null,
     receiptCache: prepared?.receiptCache ?? null,
     ...result,
+    funnel: s.funnel ? funnelReport(s.funnel, c.hardware, result) : null,
   };
+}
+
+/**
+ * The scenario's ranking funnel as the shards and the cluster run it (null without one). It needs the
+ * real shards' receipts scaled uniformly: per-term list sizes model each term's web list, not the
+ * candidates a shard really ranked.
+ */
+export function funnelOf(source: string, s: Scenario, hw: ReturnType<typeof hardwarePreset>): FunnelPlan | null {
+  if (!s.funnel) return null;
+  if (s.service.kind !== 'index') throw scenarioError(source, 'funnel', `needs service.kind "index" (real shards that rank), not "${s.service.kind}"`);
+  if (s.cluster.listSizes !== 'uniform') throw scenarioError(source, 'funnel', 'needs cluster.listSizes "uniform" (per-term sizes model each term\'s web list, not the candidates the shards ranked)');
+  return funnelPlan(s.funnel, hw, s.cluster.shards);
+}
+
+/** Results a query returns: the funnel's last stage's, else workload.k. */
+export function resultsOf(s: Scenario): number {
+  return s.funnel ? s.funnel[s.funnel.length - 1].keep : s.workload.k;
 }
 
 /** The scenario's result cache, as the serving seam takes it. */
 function resultCacheOf(s: Scenario): { entries: number; maxAgeMs?: number; k: number } | undefined {
   const c = s.router?.resultCache;
   if (c === undefined) return undefined;
-  return { entries: c.entries, k: s.workload.k, ...(c.maxAgeS !== undefined ? { maxAgeMs: c.maxAgeS * 1000 } : {}) };
+  return { entries: c.entries, k: resultsOf(s), ...(c.maxAgeS !== undefined ? { maxAgeMs: c.maxAgeS * 1000 } : {}) };
 }
 
 /** How leaf work is sized: real receipts scaled uniformly, or each term's web-size list (per-term). */
@@ -386,12 +408,14 @@ function serviceFor(
   webScale: () => WebTermScale,
   receipts: ReceiptCache,
   searcher: Searcher,
+  funnel: FunnelPlan | null,
 ): ServiceModel {
   if (s.cluster.listSizes === 'uniform') {
     return new IndexServiceModel(
       { postings: index.modelledDocs / Math.max(1, index.realDocs), bytes: index.modelledIndexBytes / Math.max(1, realIndexBytes) },
       cpu,
       searcher.budgetPerShard !== null,
+      funnel?.leaf ?? null,
     );
   }
   const scale = webScale();

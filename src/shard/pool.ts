@@ -4,6 +4,7 @@ import { errorFromData, errors } from '../core/index.ts';
 import {
   StatsCache,
   mergeShardResults,
+  resultCount,
   validateSpec,
   unpackWork,
   withHitIds,
@@ -126,7 +127,7 @@ export class WorkerShards implements ShardSet {
         parts.map((x) => x.work),
       ),
       hits ? parts.map((x) => x.hits!) : null,
-      requests.map((r) => r.k),
+      requests.map(resultCount),
     );
   }
 

@@ -7,7 +7,7 @@ export type { ReplayResult, ReplaySpec, ReplayTarget } from './replay.ts';
 export type { FreshnessReport, ReplayUpdates } from './changeStream.ts';
 export type { ReplayRun } from './driver.ts';
 export { Measurement } from './measurement.ts';
-export type { MeanSummary, MeasuredFigures, MeasurementSpec, PathParts } from './measurement.ts';
+export type { FunnelFigures, MeanSummary, MeasuredFigures, MeasurementSpec, PathParts } from './measurement.ts';
 export { QueryStream, blankPreparer } from './queryStream.ts';
 export type { Preparer } from './queryStream.ts';
 export { Staleness } from './staleness.ts';

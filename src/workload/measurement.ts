@@ -1,4 +1,4 @@
-import type { QueryOutcome, ServingFigures } from '../cluster/index.ts';
+import { emptyFunnelWork, type FunnelWork, type QueryOutcome, type ServingFigures } from '../cluster/index.ts';
 import { LatencyRecorder, type LatencySummary, type TailQuantiles } from '../metrics/index.ts';
 
 export interface MeasurementSpec {
@@ -82,6 +82,8 @@ export interface MeasuredFigures {
   fanOut: { oneLeafMs: TailQuantiles; mostLeavesMs: TailQuantiles; allLeavesMs: TailQuantiles };
   /** A result cache in front of the router; null without one. */
   resultCache: ResultCacheFigures | null;
+  /** A ranking funnel's work per stage; null without one. */
+  funnelWork: FunnelFigures | null;
 }
 
 /** Coverage is counted in 1 % steps (a query's coverage is rounded down to one). */
@@ -94,8 +96,13 @@ export interface PathParts {
   transfer: number;
   cpu: number;
   merge: number;
+  /** A ranking funnel's stages at the root (0 without one). */
+  rank: number;
   queueing: number;
 }
+
+/** A ranking funnel's work (`FunnelWork`: per stage candidates and time), a measured query on average. */
+export type FunnelFigures = FunnelWork;
 
 /**
  * What a run measures, from the arrivals and outcomes it is shown: the warm-up left out, the measured
@@ -115,7 +122,9 @@ export class Measurement {
   private readonly totals = { seeks: 0, bytesRead: 0, postingsDecoded: 0, energyJ: 0, coverage: 0 };
   /** Measured queries by coverage, floor(coverage x 100) (index 100: answered in full). */
   private readonly coverageCounts = new Float64Array(COVERAGE_STEPS + 1);
-  private readonly path: PathParts = { network: 0, seek: 0, rotation: 0, transfer: 0, cpu: 0, merge: 0, queueing: 0 };
+  private readonly path: PathParts = { network: 0, seek: 0, rotation: 0, transfer: 0, cpu: 0, merge: 0, rank: 0, queueing: 0 };
+  /** Sums of the measured queries' funnel work (null until one has any). */
+  private funnel: FunnelFigures | null = null;
   private measured = 0;
   private completedCount = 0;
   private firstMeasuredArrivalMs = Infinity;
@@ -184,6 +193,8 @@ export class Measurement {
     p.transfer += o.path.transferMs;
     p.cpu += o.path.cpuMs;
     p.merge += o.path.mergeMs;
+    p.rank += o.path.rankMs;
+    if (o.funnel) this.addFunnel(o.funnel);
     // Latency less service time. The two are summed apart, so a difference within rounding of the
     // latency (either sign) is no wait: counted as one, it made a share of 1e-15 that compare divided by.
     const latencyMs = o.doneMs - o.arrivalMs;
@@ -257,6 +268,37 @@ export class Measurement {
       leafRequests: leafFigures(serving, measured),
       fanOut: { oneLeafMs: serving.oneLeafMs, mostLeavesMs: this.mostLeaves.tailQuantiles(), allLeavesMs: this.allLeaves.tailQuantiles() },
       resultCache: this.resultFigures(total, serving),
+      funnelWork: this.funnelFigures(),
+    };
+  }
+
+  private addFunnel(w: FunnelWork): void {
+    const f = (this.funnel ??= emptyFunnelWork());
+    f.candidates += w.candidates;
+    f.firstCpuMs += w.firstCpuMs;
+    f.rerankCpuMs += w.rerankCpuMs;
+    f.criticalRerankMs += w.criticalRerankMs;
+    f.sentUp += w.sentUp;
+    f.merged += w.merged;
+    f.results += w.results;
+    w.rootIn.forEach((x, i) => (f.rootIn[i] = (f.rootIn[i] ?? 0) + x));
+    w.rootMs.forEach((x, i) => (f.rootMs[i] = (f.rootMs[i] ?? 0) + x));
+  }
+
+  private funnelFigures(): FunnelFigures | null {
+    const f = this.funnel;
+    if (f === null) return null;
+    const n = Math.max(1, this.measured);
+    return {
+      candidates: f.candidates / n,
+      firstCpuMs: f.firstCpuMs / n,
+      rerankCpuMs: f.rerankCpuMs / n,
+      criticalRerankMs: f.criticalRerankMs / n,
+      sentUp: f.sentUp / n,
+      merged: f.merged / n,
+      results: f.results / n,
+      rootIn: f.rootIn.map((x) => x / n),
+      rootMs: f.rootMs.map((x) => x / n),
     };
   }
 

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Analyzer } from '../analysis/index.ts';
 import type { PreparedQuery } from '../cluster/index.ts';
-import { analyzeQuery, type MatchMode, type QueryWork, type ShardSet, type WeightedTerm } from '../index/index.ts';
+import { analyzeQuery, type MatchMode, type QueryWork, type RerankRequest, type ShardSet, type WeightedTerm } from '../index/index.ts';
 
 export interface PreparerOptions {
   k: number;
@@ -16,6 +16,8 @@ export interface PreparerOptions {
   budget?: number;
   /** Book second-tier reads apart (SearchRequest.tiered). */
   tiered?: boolean;
+  /** A re-ranking stage on the shards (SearchRequest.rerank): k is then the first stage's candidates. */
+  rerank?: RerankRequest;
 }
 
 interface CachedWork {
@@ -90,7 +92,8 @@ export class QueryPreparer {
     for (const t of terms) this.termsTotal += t.length;
     this.queriesTotal += terms.length;
     const o = this.options;
-    const searcher = o.budget === undefined ? '' : `b${o.budget}${o.tiered ? 't' : ''}`;
+    const r = o.rerank;
+    const searcher = (o.budget === undefined ? '' : `b${o.budget}${o.tiered ? 't' : ''}`) + (r ? `r${r.kind}/${r.keep}/${r.fbDocs}/${r.fbTerms}/${r.originalWeight}` : '');
     // A result cache's key: the weighted terms (the same terms give the same answer on one index).
     const resultKeys = terms.map((ts) => ts.map((t) => `${t.term}\u0002${t.weight}`).join('\u0001'));
     const keys = resultKeys.map((rk) => `${this.indexVersion}\u0001${o.hits ? 'h' : ''}${o.k}\u0001${o.mode}${searcher}\u0001${rk}`);
@@ -106,7 +109,7 @@ export class QueryPreparer {
     if (missing.size > 0) {
       const idx = [...missing.values()];
       const works = await this.shards.work(
-        idx.map((i) => ({ terms: terms[i], k: o.k, mode: o.mode, ...(o.budget !== undefined ? { budget: o.budget, tiered: o.tiered === true } : {}) })),
+        idx.map((i) => ({ terms: terms[i], k: o.k, mode: o.mode, ...(o.budget !== undefined ? { budget: o.budget, tiered: o.tiered === true } : {}), ...(r ? { rerank: r } : {}) })),
         { hits: this.options.hits === true },
       );
       idx.forEach((i, n) => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { shardOf, staticRankKey } from '../../src/core/index.ts';
-import { Bm25Scorer, DEFAULT_BM25, LocalShards, compareHits, idf, type Hit, type MatchMode, type SearchRequest, type ShardSetSpec, type WeightedTerm } from '../../src/index/index.ts';
+import { Bm25Scorer, DEFAULT_BM25, LocalShards, compareHits, idf, type Hit, type MatchMode, type SearchRequest, type ShardSetSpec, type WeightedTerm, tripleAt } from '../../src/index/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'searchsim-et-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -112,7 +112,7 @@ describe('early termination (a match budget per shard)', () => {
       expect(cut.hits).toHaveLength(5);
       // Packed for the simulator, the same prefix.
       const [work] = await set.work([{ ...req, budget: 5 }]);
-      expect(work.work[work.offsets[0] + 4]).toBe(128);
+      expect(work.work[tripleAt(work.offsets[0], 0) + 1]).toBe(128);
     } finally {
       await set.close();
     }
@@ -147,7 +147,7 @@ describe('two tiers per shard', () => {
       const [enough] = await set.work([req(50)]);
       const [more] = await set.work([req(300)]);
       // Term triples: (0, postings, bytes) for the first tier, (1, postings, bytes) for the second.
-      const triples = (w: typeof enough) => Array.from(w.work.subarray(w.offsets[0] + 3)).filter((_, i) => i % 3 === 0);
+      const triples = (w: typeof enough) => Array.from(w.work.subarray(tripleAt(w.offsets[0], 0))).filter((_, i) => i % 3 === 0);
       expect(triples(enough)).toEqual([0]);
       expect(triples(more)).toEqual([0, 1]);
     } finally {

@@ -4,7 +4,10 @@ import {
   GroupWorkWriter,
   denseWork,
   packWork,
+  WORK_HEAD,
+  recordCandidates,
   recordDecoded,
+  recordForward,
   recordHits,
   recordTerms,
   tripleAt,
@@ -27,7 +30,7 @@ const workload = fc.integer({ min: 1, max: 7 }).chain((shards) =>
       fc.tuple(
         fc.constant(terms),
         fc.array(
-          fc.option(fc.record({ decoded: count, hits: fc.integer({ min: 0, max: 10 }), termPostings: fc.array(count, { minLength: terms, maxLength: terms }), termBytes: fc.array(count, { minLength: terms, maxLength: terms }) })),
+          fc.option(fc.record({ decoded: count, hits: fc.integer({ min: 0, max: 10 }), candidates: count, forwardEntries: count, termPostings: fc.array(count, { minLength: terms, maxLength: terms }), termBytes: fc.array(count, { minLength: terms, maxLength: terms }) })),
           { minLength: shards, maxLength: shards },
         ),
       ),
@@ -68,7 +71,7 @@ describe('receipt formats', () => {
               const d = new Float64Array(stride);
               packWork({ ...r, terms, postings: 0, bytes: 0, scored: 0 } as Receipt, d, 0);
               // Terms without postings are left out of the sparse record, and read back as zero.
-              for (let t = 0; t < terms; t++) if (d[2 + 2 * t] === 0) d[2 + 2 * t + 1] = 0;
+              for (let t = 0; t < terms; t++) if (d[WORK_HEAD + 2 * t] === 0) d[WORK_HEAD + 2 * t + 1] = 0;
               expected.set(d);
             }
             expect(Array.from(back.subarray(s * stride, (s + 1) * stride))).toEqual(Array.from(expected));
@@ -85,7 +88,7 @@ describe('receipt formats', () => {
 
   it('reads one shard record field by field', () => {
     const dense = new Float64Array(workStride(3));
-    packWork({ terms: 3, hits: 4, postings: 0, bytes: 0, decoded: 256, scored: 0, termPostings: [10, 0, 30], termBytes: [100, 0, 300] }, dense, 0);
+    packWork({ terms: 3, hits: 4, candidates: 40, forwardEntries: 900, postings: 0, bytes: 0, decoded: 256, scored: 0, termPostings: [10, 0, 30], termBytes: [100, 0, 300] }, dense, 0);
     const w = new GroupWorkWriter();
     w.request(1);
     w.shard(5, dense, [0, 1, 2]);
@@ -93,6 +96,8 @@ describe('receipt formats', () => {
     expect(Array.from(work.shards)).toEqual([5]);
     expect(recordDecoded(work, 0)).toBe(256);
     expect(recordHits(work, 0)).toBe(4);
+    expect(recordCandidates(work, 0)).toBe(40);
+    expect(recordForward(work, 0)).toBe(900);
     expect(recordTerms(work, 0)).toBe(2);
     const r = work.offsets[0];
     expect(Array.from(work.work.subarray(tripleAt(r, 0), tripleAt(r, 2)))).toEqual([0, 10, 100, 2, 30, 300]);

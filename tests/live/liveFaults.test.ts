@@ -25,7 +25,8 @@ describe('faults in a live run', { retry: 2 }, () => {
     });
     expect(sim.latencyMs.p50).toBeLessThan(8);
     expect(sim.latencyMs.p90).toBeGreaterThanOrEqual(20);
-    expect(run.latencyMs.p50).toBeLessThan(10);
+    // Live: well below the slow machines' 20 ms even when other test files load the host's cores.
+    expect(run.latencyMs.p50).toBeLessThan(15);
     expect(run.latencyMs.p90).toBeGreaterThanOrEqual(18);
     showsTail(run.latencyMs.p99, sim.latencyMs.p99);
     // The same machine is the slow one: the busiest on both sides.

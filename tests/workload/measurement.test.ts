@@ -15,7 +15,7 @@ const outcome = (seq: number, arrivalMs: number, doneMs: number, o: Partial<Quer
   cacheHits: 0,
   failedLeaves: 0,
   coverage: 1,
-  path: { networkMs: 0, seekMs: 0, rotationMs: 0, transferMs: 0, cpuMs: doneMs - arrivalMs, mergeMs: 0 },
+  path: { networkMs: 0, seekMs: 0, rotationMs: 0, transferMs: 0, cpuMs: doneMs - arrivalMs, mergeMs: 0, rankMs: 0 },
   mostLeavesDoneMs: doneMs,
   allLeavesDoneMs: doneMs,
   cachedAnswer: null,
@@ -91,14 +91,14 @@ describe('Measurement', () => {
 describe('Measurement: where the time goes', () => {
   it('averages each part of the critical path over measured queries, queueing being latency less service', () => {
     const m = new Measurement({ queries: 3, warmupQueries: 1 });
-    const path = (seekMs: number, cpuMs: number) => ({ networkMs: 1, seekMs, rotationMs: 0, transferMs: 0, cpuMs, mergeMs: 0 });
+    const path = (seekMs: number, cpuMs: number) => ({ networkMs: 1, seekMs, rotationMs: 0, transferMs: 0, cpuMs, mergeMs: 0, rankMs: 0 });
     feed(m, [
       outcome(0, 0, 500, { serviceMs: 500, path: path(499, 0) }),
       outcome(1, 0, 20, { serviceMs: 11, path: path(8, 2) }),
       outcome(2, 10, 25, { serviceMs: 15, path: path(10, 4) }),
     ]);
     const f = m.figures(3, serving(), false).criticalPath;
-    expect(f.meanMs).toEqual({ network: 1, seek: 9, rotation: 0, transfer: 0, cpu: 3, merge: 0, queueing: 4.5 });
+    expect(f.meanMs).toEqual({ network: 1, seek: 9, rotation: 0, transfer: 0, cpu: 3, merge: 0, rank: 0, queueing: 4.5 });
     expect(f.share.seek).toBeCloseTo(9 / 17.5, 12);
     expect(Object.values(f.share).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
   });

@@ -1,15 +1,17 @@
 import { Command } from 'commander';
 import { Analyzer, EXPANSION_POLICIES, Expander, WordNet, type ExpansionPolicy, type WeightedTerm } from '../../analysis/index.ts';
-import { readQrels, readQueries, requireCollection, type CollectionPaths, type Qrels } from '../../corpus/index.ts';
+import { readQrels, readQueries, requireCollection } from '../../corpus/index.ts';
+import { funnelRankings, judgedQueries } from '../judged.ts';
 import { errors } from '../../core/index.ts';
-import { analyzeQuery, type QueryResult } from '../../index/index.ts';
-import { evaluateRuns, judgedCount, matchJudgments, type QualityReport } from '../../quality/index.ts';
+import { hardwarePreset } from '../../hardware/index.ts';
+import { analyzeQuery, type QueryResult, type SearchRequest } from '../../index/index.ts';
+import { evaluateRuns, type QualityReport } from '../../quality/index.ts';
 import { formatBytes } from '../../report/index.ts';
 import { openShards } from '../../shard/index.ts';
-import { checkWorkBudget, estimateWork, searcherFor, type Searcher } from '../../scenarios/index.ts';
+import { checkWorkBudget, estimateWork, funnelPlan, parseStages, searcherFor, stageLabel, type FunnelStage, type Searcher } from '../../scenarios/index.ts';
 import { ticker } from '../progress.ts';
 import { addIndexOptions, analyzerFrom, nonNegativeInt, oneOf, positiveInt, specFrom, unitWeight, type IndexCliOptions } from '../options.ts';
-import { JSON_FLAGS, jsonHelp, jsonTarget, table, warn, writeJson } from '../output.ts';
+import { JSON_FLAGS, jsonHelp, jsonTarget, table, writeJson } from '../output.ts';
 
 interface EvalOptions extends IndexCliOptions {
   k: number;
@@ -22,6 +24,7 @@ interface EvalOptions extends IndexCliOptions {
   order?: 'corpus' | 'static-rank';
   firstTierShare?: number;
   seed: number;
+  funnel?: FunnelStage[];
 }
 
 /** What the queries read on the real shards, a query on average (receipts: whole lists, or prefixes). */
@@ -48,9 +51,14 @@ export function evalCommand(): Command {
     .option('--order <order>', 'with --match-budget: documents in each shard best first by a seeded static order (static-rank, the default) or as the corpus has them (corpus)', oneOf(['corpus', 'static-rank'] as const))
     .option('--first-tier-share <x>', 'with --match-budget: two tiers per shard, this share of its documents (the best by static order) searched first', unitWeight)
     .option('--seed <n>', 'seed of the static document order', nonNegativeInt, 1)
+    .option(
+      '--funnel <stages>',
+      'also run every query through a ranking funnel, e.g. "bm25:1000,rm3:1000" (rm3 re-ranks each shard\'s BM25 candidates; a model stage keeps the order): show the funnel beside its first stage alone, both ranking as many documents as the last stage keeps (instead of --k)',
+      (v: string) => parseStages(v, '--funnel'),
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  searchsim eval workloads/cranfield\n  searchsim eval workloads/cacm --shards 13 --json cacm.json\n  searchsim eval workloads/cranfield --expansion synonyms --senses first --weight 0.3\n  searchsim eval workloads/cacm --match-budget 2000 --first-tier-share 0.1',
+      '\nExamples:\n  searchsim eval workloads/cranfield\n  searchsim eval workloads/cacm --shards 13 --json cacm.json\n  searchsim eval workloads/cranfield --expansion synonyms --senses first --weight 0.3\n  searchsim eval workloads/cacm --match-budget 2000 --first-tier-share 0.1\n  searchsim eval workloads/cranfield --funnel bm25:1000,rm3:1000',
     );
   addIndexOptions(cmd);
   return cmd.action(async (dir: string, o: EvalOptions) => {
@@ -61,7 +69,7 @@ export function evalCommand(): Command {
     const qrels = judgedQueries(paths, queries.map((q) => q.id), all);
     const analyzer = new Analyzer(analyzerFrom(o));
     const run = { queries: queries.length, shards: o.shards };
-    const twice = o.expansion !== undefined || searcher !== null;
+    const twice = o.expansion !== undefined || searcher !== null || o.funnel !== undefined;
     checkWorkBudget(estimateWork(twice ? [run, run] : [run], o.shards), o.force, 'use fewer --shards');
     const tick = ticker(`indexing ${paths.docs} into ${o.shards} shard${o.shards === 1 ? '' : 's'} and running ${queries.length} queries${twice ? ' twice' : ''}`);
     let set;
@@ -74,12 +82,19 @@ export function evalCommand(): Command {
     let report: QualityReport;
     let expanded: QualityReport | null = null;
     let cut: { budgetPerShard: number; exhaustive: Reads; report: QualityReport; reads: Reads } | null = null;
+    let funnel: { stages: string; results: number; firstStage: QualityReport; funnel: QualityReport } | null = null;
     try {
       const typed = queries.map((q) => analyzeQuery(analyzer, q.text));
-      const search = (terms: WeightedTerm[][], budget?: { budget: number; tiered: boolean }) => set.search(terms.map((t) => ({ terms: t, k: o.k, mode: 'or' as const, ...budget })));
+      const search = (terms: WeightedTerm[][], extra?: Partial<SearchRequest>) => set.search(terms.map((t) => ({ terms: t, k: o.k, mode: 'or' as const, ...extra })));
       const quality = (results: QueryResult[]) => evaluateRuns(new Map(queries.map((q, i) => [q.id, results[i].hits.map((h) => h.id)])), qrels);
       const evaluate = async (terms: WeightedTerm[][]) => quality(await search(terms));
-      if (searcher !== null) {
+      if (o.funnel) {
+        const plan = funnelPlan(o.funnel, hardwarePreset('2001'), o.shards);
+        const r = await funnelRankings(set, typed, plan);
+        const byId = (ids: string[][]) => evaluateRuns(new Map(queries.map((q, i) => [q.id, ids[i]])), qrels);
+        report = byId(r.firstStage);
+        funnel = { stages: o.funnel.map(stageLabel).join(','), results: plan.results, firstStage: report, funnel: byId(r.funnel) };
+      } else if (searcher !== null) {
         // The simulator's split (searcherFor): eval's index is the real one, so modelled = real documents.
         const docs = (await set.info()).reduce((a, i) => a + i.docs, 0);
         const budgetPerShard = searcher.realBudgetPerShard(docs, docs)!;
@@ -101,6 +116,17 @@ export function evalCommand(): Command {
     } finally {
       tick.stop();
       await set.close();
+    }
+    if (funnel !== null) {
+      const f = funnel;
+      if (json === '-') {
+        writeJson('-', f);
+        return;
+      }
+      console.log(`${dir}: ${report.queries} judged queries, ${o.shards} shard${o.shards === 1 ? '' : 's'}, funnel ${f.stages}, top ${f.results} ranked`);
+      console.log(table(['measure', `${stageLabel(o.funnel![0])} alone`, 'funnel', 'change'], qualityRows(f.firstStage, f.funnel)));
+      if (json) writeJson(json, f);
+      return;
     }
     if (cut !== null && searcher !== null) {
       const c = cut;
@@ -173,6 +199,9 @@ export function evalCommand(): Command {
  * by the simulator's own `searcherFor`; the options' values are checked by their parsers, the rest here.
  */
 function searcherOption(o: EvalOptions): Searcher | null {
+  if (o.funnel !== undefined && (o.matchBudget !== undefined || o.expansion !== undefined)) {
+    throw errors.option('--funnel', 'used without --match-budget and --expansion (eval compares one change at a time)', o.funnel.map(stageLabel).join(','));
+  }
   if (o.matchBudget === undefined) {
     if (o.order !== undefined) throw errors.option('--order', 'used with --match-budget (without one every search is exhaustive, whatever the order)', o.order);
     if (o.firstTierShare !== undefined) throw errors.option('--first-tier-share', 'used with --match-budget (without one every search reads both tiers)', o.firstTierShare);
@@ -199,20 +228,4 @@ function meanReads(results: readonly QueryResult[]): Reads {
   }
   const n = Math.max(1, results.length);
   return { postings: postings / n, bytes: bytes / n };
-}
-
-/**
- * The judgments eval averages over: those of queries in queries.jsonl (trec_eval's rule); judged ids the
- * queries lack are reported on stderr and left out, and no judged query at all is a mistake.
- */
-function judgedQueries(paths: CollectionPaths, queryIds: string[], all: Qrels): Qrels {
-  if (judgedCount(all) === 0) throw errors.input({ file: paths.qrels }, 'at least one judged query (one with a relevant document)', 'none');
-  const { judged, unmatched } = matchJudgments(queryIds, all);
-  const n = unmatched.length;
-  const first = `${unmatched.slice(0, 5).join(', ')}${n > 5 ? ', ...' : ''}`;
-  if (judgedCount(judged) === 0) {
-    throw errors.input({ file: paths.qrels }, `at least one judged query in ${paths.queries}`, `${n} judged quer${n === 1 ? 'y' : 'ies'} with other ids (${first})`);
-  }
-  if (n > 0) warn(`${paths.qrels}: ${n} judged quer${n === 1 ? 'y is' : 'ies are'} not in ${paths.queries} (${first}); left out, as trec_eval does`);
-  return judged;
 }

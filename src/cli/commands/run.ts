@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { RATE_STUDY_HEADER, STUDY_HEADER, rateStudyRows, runPage, runSummaryRows, studyRows } from '../../report/index.ts';
+import { RATE_STUDY_HEADER, STUDY_HEADER, funnelRows, rateStudyRows, runPage, runSummaryRows, studyRows } from '../../report/index.ts';
 import { DEFAULT_SLO, PRESET_NAMES, RunContext, WORK_BUDGET, checkWorkBudget, expansionStudy, requireIndexService, scenarioWork, updateRateStudy, loadScenarioArg, parseSlo, parseRates, parseTermCounts, simulate } from '../../scenarios/index.ts';
 import { finiteNumber, nonNegativeInt, positiveInt } from '../options.ts';
 import { HTML_FLAGS, HTML_HELP, JSON_FLAGS, htmlTarget, jsonHelp, jsonTarget, table, traceReporter, warnIgnored, writeAtomic, writeJson } from '../output.ts';
@@ -73,6 +73,11 @@ export function runCommand(): Command {
         return;
       }
       console.log(table(['metric', 'value'], runSummaryRows(report)));
+      if (report.funnel) {
+        const rows = funnelRows(report.funnel);
+        console.log(`\nranking funnel (a measured query on average)`);
+        console.log(table(rows[0], rows.slice(1)));
+      }
       if (report.expansionStudy) {
         console.log(`\nexpansion study (SLO ${report.expansionStudy.slo}): affords ${report.expansionStudy.affordableTerms} terms`);
         console.log(table(STUDY_HEADER, studyRows(report.expansionStudy)));

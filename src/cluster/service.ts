@@ -141,12 +141,15 @@ export interface LeafFunnel {
   candidates: number;
   keep: number;
   rerank: boolean;
+  /** Shards of the layout (a scaled-up index spreads a query's candidates over all of them). */
+  shards: number;
 }
 
 /**
- * Candidates a modelled shard has where the real one had `real` of at most `cap`: a real shard that
- * filled its cap would fill it on the larger modelled index too; one that ran out of matching documents
- * had all of them, and the modelled shard has that many times the index's scale (at most the cap).
+ * Candidates a modelled shard has where the real one had `real` of at most `cap` (or, on a scaled-up
+ * index, where the real shards had `real` on average): a real shard that filled its cap would fill it on
+ * the larger modelled index too; one that ran out of matching documents had all of them, and the
+ * modelled shard has that many times the index's scale (at most the cap).
  */
 export function modelledCandidates(real: number, cap: number, scale: number): number {
   return real >= cap ? cap : Math.min(cap, Math.round(real * scale));
@@ -158,9 +161,13 @@ export function modelledCandidates(real: number, cap: number, scale: number): nu
  * ascending order, so a cursor walks the query's sparse list of working shards.
  *
  * With a ranking funnel, a leaf's candidates and the hits it sends up are counted on the modelled index
- * (`modelledCandidates`), and its re-ranking stage costs the forward-index entries the real shard read
+ * (`modelledCandidates`), and its re-ranking stage costs the forward-index entries the real shards read
  * per candidate times the modelled candidates, each at the cost of a posting (a varint pair decoded and
- * its term's weight looked up: the same work as decoding and scoring a posting).
+ * its term's weight looked up: the same work as decoding and scoring a posting). On the real index
+ * (scale 1) each shard's own counts are the modelled shard's. On a scaled-up index each modelled shard
+ * is a uniform sample (documents are hashed to shards) many times a real shard's size, so every leaf
+ * gets the query's real candidates a shard on average, scaled: a real shard too small to hold a query's
+ * terms (1,200 shards of 117,000 glosses hold about 98 each) still stands for a modelled shard that does.
  */
 export class IndexServiceModel implements ServiceModel {
   readonly kind = 'index';
@@ -191,6 +198,7 @@ export class IndexServiceModel implements ServiceModel {
       out.rerankCpuMs = 0;
       out.candidates = 0;
       out.cpuMs = (t * this.cpu.nsPerTerm + this.cpu.nsPerRequest) / 1e6;
+      if (this.funnel && qw && this.scale.postings > 1) this.evenFunnelDemand(q, qw, out);
       return;
     }
     const w = qw.work;
@@ -222,14 +230,52 @@ export class IndexServiceModel implements ServiceModel {
     if (this.funnel) this.funnelDemand(qw, k, out);
   }
 
+  /** The funnel's part of a leaf's demand, from this shard's receipt (scale 1) or the query's even share. */
   private funnelDemand(qw: QueryWork, k: number, out: LeafDemand): void {
     const f = this.funnel!;
-    const real = f.rerank ? recordCandidates(qw, k) : recordHits(qw, k);
+    if (this.scale.postings > 1) {
+      this.evenFunnelDemand(this.query!, qw, out);
+      return;
+    }
+    const real = this.realCandidates(qw, k);
     const candidates = modelledCandidates(real, f.candidates, this.scale.postings);
     out.candidates = candidates;
     out.hits = Math.min(f.keep, candidates);
     if (f.rerank && real > 0) {
       out.rerankCpuMs = ((recordForward(qw, k) / real) * candidates * this.cpu.nsPerPosting) / 1e6;
+      out.cpuMs += out.rerankCpuMs;
+    }
+  }
+
+  private realCandidates(qw: QueryWork, k: number): number {
+    return this.funnel!.rerank ? recordCandidates(qw, k) : recordHits(qw, k);
+  }
+
+  /** The query whose even share is `evenCandidates`, and its forward entries a candidate. */
+  private evenFor: PreparedQuery | null = null;
+  private evenCandidates = 0;
+  private forwardPerCandidate = 0;
+
+  private evenFunnelDemand(q: PreparedQuery, qw: QueryWork, out: LeafDemand): void {
+    const f = this.funnel!;
+    if (this.evenFor !== q) {
+      let real = 0;
+      let forward = 0;
+      let filled = false;
+      for (let k = 0; k < qw.shards.length; k++) {
+        const c = this.realCandidates(qw, k);
+        real += c;
+        forward += recordForward(qw, k);
+        if (c >= f.candidates) filled = true;
+      }
+      this.evenFor = q;
+      this.evenCandidates = filled ? f.candidates : modelledCandidates(real / f.shards, f.candidates, this.scale.postings);
+      this.forwardPerCandidate = real > 0 ? forward / real : 0;
+    }
+    out.candidates = this.evenCandidates;
+    out.hits = Math.min(f.keep, this.evenCandidates);
+    if (f.rerank) {
+      out.rerankCpuMs = (this.forwardPerCandidate * this.evenCandidates * this.cpu.nsPerPosting) / 1e6;
       out.cpuMs += out.rerankCpuMs;
     }
   }

@@ -156,7 +156,7 @@ export function funnelPlan(stages: readonly FunnelStage[], hardware: HardwarePre
   return {
     k,
     rerank,
-    leaf: { candidates: k, keep: rerank ? rerank.keep : k, rerank: rm3 !== undefined },
+    leaf: { candidates: k, keep: rerank ? rerank.keep : k, rerank: rm3 !== undefined, shards },
     router: { leafKeep, rootStages },
     results: stages[stages.length - 1].keep,
   };

@@ -82,6 +82,14 @@ describe('the ranking funnel in a run', () => {
     expect(trip[2].cpuMsPerQuery - trip[1].cpuMsPerQuery).toBeCloseTo(2 * (trip[1].cpuMsPerQuery - trip[0].cpuMsPerQuery), 9);
   });
 
+  it('on a scaled-up index gives every leaf the query\'s candidates, also leaves whose small real shard holds none of its terms', async () => {
+    // 700 real shards of 2 documents (many hold none of a query's terms); each modelled shard 10,000 times as many.
+    const r = await run(base({ cluster: { ...base().cluster!, shards: 700, modelledDocs: 14_000_000 }, funnel: [{ kind: 'bm25', keep: 100 }] }));
+    const bm25 = stage(funnelOf(r), 'bm25:100');
+    expect(bm25.candidatesOut).toBeGreaterThan(0.95 * 700 * 100);
+    expect(bm25.candidatesOut).toBeLessThanOrEqual(700 * 100);
+  });
+
   it('splits a leaf stage\'s count evenly over the shards when asked', () => {
     const plan = funnelPlan(parseStages('bm25:1000/split,rm3:100/split,model:10'), hardwarePreset('2001'), 8);
     expect(plan.k).toBe(125);

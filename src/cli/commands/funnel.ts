@@ -58,8 +58,8 @@ export function funnelCommand(): Command {
     )
     .argument('<scenario>', `scenario file (service index) or preset: ${PRESET_NAMES.join(', ')}`)
     .option('--stages <list>', 'a funnel, e.g. "bm25:30000,rm3:1000,model:117" (each count: candidates the stage keeps); repeat for a study (default: the scenario\'s funnel section)', collectStages, [])
-    .option('--model <name>', `the ranking model of every model stage (${RANKING_MODEL_NAMES.join(', ')})`, oneOf(RANKING_MODEL_NAMES))
-    .option('--device <name>', `where every model stage runs: era (the hardware preset's CPU) or ${COMPUTE_DEVICE_NAMES.join(', ')}`, oneOf(['era', ...COMPUTE_DEVICE_NAMES]))
+    .option('--model <name>', `the ranking model of every model stage (${RANKING_MODEL_NAMES.join(', ')}; default: the scenario's model stage's, else bert-large)`, oneOf(RANKING_MODEL_NAMES))
+    .option('--device <name>', `where every model stage runs: era (the hardware preset's CPU) or ${COMPUTE_DEVICE_NAMES.join(', ')} (default: the scenario's model stage's, else era)`, oneOf(['era', ...COMPUTE_DEVICE_NAMES]))
     .option('--judged <dir>', "also measure each funnel's MAP and nDCG@10 on a judged collection (as workloads/cranfield) on the scenario's shard count")
     .option('--seed <n>', "override the scenario's seed", nonNegativeInt)
     .option('--queries <n>', 'override workload.queries (warm-up included)', positiveInt)
@@ -129,8 +129,16 @@ function collectStages(value: string, previous: FunnelStage[][]): FunnelStage[][
   return [...previous, parseStages(value)];
 }
 
-/** The scenario with this funnel, its model stages taking --model and --device. */
+/**
+ * The scenario with this funnel. Its model stages run the scenario's own model stage's model on its
+ * device (the last one, when the scenario has a funnel), unless --model and --device say otherwise.
+ */
 function withFunnel(loaded: LoadedScenario, stages: FunnelStage[], o: FunnelOptions): LoadedScenario {
-  const funnel = stages.map((s) => (s.kind === 'model' ? { ...s, ...(o.model ? { model: o.model } : {}), ...(o.device ? { device: o.device } : {}) } : s));
+  const own = loaded.scenario.funnel?.filter((s) => s.kind === 'model').at(-1);
+  const funnel = stages.map((s) => {
+    if (s.kind !== 'model') return s;
+    const base = own ? { model: own.model, device: own.device, ...(own.opsPerCandidate !== undefined ? { opsPerCandidate: own.opsPerCandidate } : {}) } : {};
+    return { ...s, ...base, ...(o.model ? { model: o.model } : {}), ...(o.device ? { device: o.device } : {}) };
+  });
   return { ...loaded, scenario: { ...loaded.scenario, funnel } };
 }

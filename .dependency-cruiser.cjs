@@ -5,7 +5,7 @@
  * - a folder imports only folders before it in LAYERS;
  * - across folders, only a folder's public face (its index.ts).
  */
-const LAYERS = ['core', 'analysis', 'corpus', 'quality', 'sim', 'metrics', 'hardware', 'index', 'shard', 'cluster', 'crawl', 'workload', 'live', 'report', 'scenarios', 'sweep', 'cli'];
+const LAYERS = ['core', 'analysis', 'corpus', 'quality', 'sim', 'metrics', 'hardware', 'index', 'shard', 'cluster', 'crawl', 'workload', 'live', 'report', 'scenarios', 'sweep', 'api', 'cli'];
 
 const layerRules = LAYERS.slice(0, -1).map((folder, i) => ({
   name: `layer-${folder}`,

@@ -115,6 +115,20 @@ export function parseStages(text: string, option = '--stages'): FunnelStage[] {
   return stages;
 }
 
+/**
+ * A scenario's funnel replaced by `stages`. Their model stages run the scenario's own model stage's model
+ * on its device (its last one, when it has a funnel), unless `model` or `device` say otherwise.
+ */
+export function withStages<S extends { funnel?: FunnelStage[] }>(scenario: S, stages: readonly FunnelStage[], o: { model?: string; device?: string } = {}): S {
+  const own = scenario.funnel?.filter((s): s is Extract<FunnelStage, { kind: 'model' }> => s.kind === 'model').at(-1);
+  const funnel = stages.map((s): FunnelStage => {
+    if (s.kind !== 'model') return s;
+    const base = own ? { model: own.model, device: own.device, ...(own.opsPerCandidate !== undefined ? { opsPerCandidate: own.opsPerCandidate } : {}) } : {};
+    return { ...s, ...base, ...(o.model ? { model: o.model } : {}), ...(o.device ? { device: o.device } : {}) };
+  });
+  return { ...scenario, funnel };
+}
+
 /** A funnel as the shards, the leaves' cost model and the router run it. */
 export interface FunnelPlan {
   /** The leaves' request: k = the first stage's keep, and the re-ranker. */

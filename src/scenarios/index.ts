@@ -1,6 +1,6 @@
 export { QPS_RANGE, ScenarioSchema, scenarioJsonSchema } from './schema.ts';
 export type { Scenario, ScenarioInput } from './schema.ts';
-export { PACKAGE_ROOT, formatIssues, loadScenarioArg, loadScenarioFile, parseScenario, resolvePath } from './load.ts';
+export { PACKAGE_ROOT, formatIssues, loadScenarioArg, loadScenarioFile, parseFunnel, parseScenario, resolvePath } from './load.ts';
 export type { LoadedScenario } from './load.ts';
 export { BRIN_PAGE_INDEX_BYTES_PER_DOC, DEFAULT_TRACE, RunContext, applyOverrides, memoryFitProblem, simulate } from './simulate.ts';
 export type { SimulateOptions } from './simulate.ts';
@@ -23,5 +23,5 @@ export { LIVE_LIMITS, LIVE_WATCHDOG_MS, live } from './live.ts';
 export type { LiveOptions, LiveRunReport } from './live.ts';
 export { calibrateFor, calibrationQueries, hardwareFileOf, validate } from './validate.ts';
 export type { ValidateOptions } from './validate.ts';
-export { FUNNEL_STAGE_KINDS, MAX_STAGE_KEEP, RANKING_MODELS, RANKING_MODEL_NAMES, funnelPlan, funnelProblems, parseStages, stageLabel } from './funnel.ts';
+export { FUNNEL_STAGE_KINDS, MAX_STAGE_KEEP, RANKING_MODELS, RANKING_MODEL_NAMES, funnelPlan, funnelProblems, parseStages, stageLabel, withStages } from './funnel.ts';
 export type { FunnelPlan, FunnelStage } from './funnel.ts';

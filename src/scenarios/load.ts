@@ -1,12 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { PACKAGE_ROOT } from './constants.ts';
-import type { z } from 'zod';
 import { SearchsimError, errors } from '../core/index.ts';
 import { requireFile } from '../corpus/index.ts';
 import { hardwarePreset, isHardwareFile } from '../hardware/index.ts';
 import { preset } from './presets.ts';
 import { ScenarioSchema, type Scenario } from './schema.ts';
+import { z as zod } from 'zod';
+import { FunnelStageSchema, funnelProblems, type FunnelStage } from './funnel.ts';
 
 export { PACKAGE_ROOT };
 
@@ -23,7 +24,7 @@ function pathOf(p: PropertyKey[]): string {
 }
 
 /** One line: the file, then each problem's JSON path, what was wrong and the bad value, joined by "; ". */
-export function formatIssues(source: string, issues: readonly z.core.$ZodIssue[]): string {
+export function formatIssues(source: string, issues: readonly zod.core.$ZodIssue[]): string {
   const lines = issues.map((i) => {
     const where = pathOf(i.path);
     let input: unknown = 'input' in i ? i.input : undefined;
@@ -92,4 +93,13 @@ export function resolvePath(baseDir: string, p: string): string {
 export function loadScenarioArg(arg: string): LoadedScenario {
   if (existsSync(arg) || /[/\\]|\.json$/i.test(arg)) return loadScenarioFile(arg);
   return parseScenario(preset(arg), `preset ${arg}`, PACKAGE_ROOT);
+}
+
+/** Validates a funnel given as stage objects (as a scenario's `funnel` section); errors name `funnel[i]`. */
+export function parseFunnel(value: unknown, source: string): FunnelStage[] {
+  const r = zod.array(FunnelStageSchema).min(1).safeParse(value, { reportInput: true });
+  if (!r.success) throw new SearchsimError('E_INPUT', formatIssues(source, r.error.issues.map((i) => ({ ...i, path: ['funnel', ...i.path] }))));
+  const p = funnelProblems(r.data)[0];
+  if (p) throw new SearchsimError('E_INPUT', `${source}: funnel[${p.index}]: ${p.message}`);
+  return r.data;
 }

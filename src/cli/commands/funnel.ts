@@ -16,6 +16,7 @@ import {
   scenarioWork,
   simulate,
   stageLabel,
+  withStages,
   type FunnelStage,
   type LoadedScenario,
 } from '../../scenarios/index.ts';
@@ -129,16 +130,7 @@ function collectStages(value: string, previous: FunnelStage[][]): FunnelStage[][
   return [...previous, parseStages(value)];
 }
 
-/**
- * The scenario with this funnel. Its model stages run the scenario's own model stage's model on its
- * device (the last one, when the scenario has a funnel), unless --model and --device say otherwise.
- */
+/** The scenario with this funnel, its model stages as `withStages` says (--model and --device first). */
 function withFunnel(loaded: LoadedScenario, stages: FunnelStage[], o: FunnelOptions): LoadedScenario {
-  const own = loaded.scenario.funnel?.filter((s) => s.kind === 'model').at(-1);
-  const funnel = stages.map((s) => {
-    if (s.kind !== 'model') return s;
-    const base = own ? { model: own.model, device: own.device, ...(own.opsPerCandidate !== undefined ? { opsPerCandidate: own.opsPerCandidate } : {}) } : {};
-    return { ...s, ...base, ...(o.model ? { model: o.model } : {}), ...(o.device ? { device: o.device } : {}) };
-  });
-  return { ...loaded, scenario: { ...loaded.scenario, funnel } };
+  return { ...loaded, scenario: withStages(loaded.scenario, stages, o) };
 }
